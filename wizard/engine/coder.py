@@ -1,0 +1,191 @@
+"""From answers to a Result: which rules fire, the codes they build, their order and roles.
+
+Descriptions and Excludes1 checks come from the ICD tabular through a `Describer`; the
+engine takes one so that tests and the start-up path can avoid loading the tabular.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Protocol
+
+from wizard.engine.conditions import ConditionEvaluator
+from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
+from wizard.tree.models import Answer, DerivedValue, Rule, Stop, Tree
+
+TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+class Describer(Protocol):
+    """What the coder needs of the ICD tabular (wizard.icd.Tabular satisfies it)."""
+
+    release: str
+
+    def description(self, code: str) -> str: ...
+
+    def excludes1_conflicts(self, codes: list[str]) -> list: ...
+
+
+class TemplateError(ValueError):
+    pass
+
+
+def derive(value: DerivedValue, answer: Answer | None) -> str | None:
+    """The text a derived value takes for an answer, or None when it has none."""
+    if answer is None:
+        return None
+    if isinstance(answer, str):
+        return value.map.get(answer)
+    for band in value.ranges:
+        if band.min <= answer <= band.max:
+            return band.value.replace("{n:02}", f"{answer:02d}").replace("{n}", str(answer))
+    return None
+
+
+def build_code(template: str, tree: Tree, answers: Mapping[str, Answer]) -> str:
+    """Fill a code template such as `S39.012{seventh}` from the answers."""
+    values = {v.id: v for v in tree.values}
+
+    def fill(match: re.Match[str]) -> str:
+        value = values[match.group(1)]
+        text = derive(value, answers.get(value.source))
+        if text is None:
+            raise TemplateError(
+                f"value '{value.id}' has nothing for {value.source} = {answers.get(value.source)!r}"
+            )
+        return text
+
+    return TEMPLATE_FIELD.sub(fill, template)
+
+
+class Coder:
+    """Applies a tree's rules, checklist and sequence to a set of answers."""
+
+    def __init__(self, tree: Tree, describer: Describer | None = None) -> None:
+        self.tree = tree
+        self.evaluator = ConditionEvaluator(tree)
+        self.describer = describer
+        self._slot_index = {s.id: i for i, s in enumerate(tree.sequence)}
+        self._slot_role = {s.id: s.role for s in tree.sequence}
+        self._rule_index = {r.id: i for i, r in enumerate(tree.rules)}
+
+    # -- codes --------------------------------------------------------------------------
+
+    def fired_rules(self, answers: Mapping[str, Answer]) -> list[Rule]:
+        return [r for r in self.tree.rules if self.evaluator.holds(r.when, answers)]
+
+    def codes(self, answers: Mapping[str, Answer]) -> tuple[list[tuple[str, Rule]], list[Warning]]:
+        """(code, rule) pairs in reporting order, and warnings for rules that could not build a code."""
+        built: list[tuple[str, Rule]] = []
+        warnings: list[Warning] = []
+        seen: set[str] = set()
+        for rule in self.fired_rules(answers):
+            try:
+                code = build_code(rule.code, self.tree, answers)
+            except TemplateError as error:
+                warnings.append(Warning(f"template:{rule.id}", "template", f"Rule {rule.id} could not build its code: {error}."))
+                continue
+            if code not in seen:
+                seen.add(code)
+                built.append((code, rule))
+        built.sort(key=lambda pair: (self._slot_index[pair[1].slot], self._rule_index[pair[1].id]))
+        return built, warnings
+
+    def code_strings(self, answers: Mapping[str, Answer]) -> list[str]:
+        return [code for code, _ in self.codes(answers)[0]]
+
+    # -- the whole result ---------------------------------------------------------------
+
+    def result(self, answers: Mapping[str, Answer], complete: bool, stop: Stop | None = None) -> Result:
+        built, warnings = self.codes(answers)
+        codes = [code for code, _ in built]
+        lines = tuple(self._line(index, code, rule, answers) for index, (code, rule) in enumerate(built))
+        checklist = self._checklist(answers, codes, [rule for _, rule in built])
+        warnings += self._rule_warnings(built)
+        warnings += self._excludes1_warnings(codes)
+        release = self.describer.release if self.describer else self.tree.tree.icd10cm_release
+        stop_info = StopInfo(stop.id, stop.message, tuple(str(c) for c in stop.cite)) if stop else None
+        return Result(lines, checklist, tuple(warnings), complete, stop_info, release)
+
+    def _line(self, index: int, code: str, rule: Rule, answers: Mapping[str, Answer]) -> CodeLine:
+        role_of_slot = self._slot_role[rule.slot]
+        if role_of_slot == "external_cause":
+            role = "external cause"
+        elif index == 0:
+            role = "first-listed"
+        else:
+            role = "additional"
+        description = self._describe(code)
+        return CodeLine(
+            code=code,
+            description=description,
+            role=role,  # type: ignore[arg-type]
+            slot=rule.slot,
+            rule=rule.id,
+            reason=rule.reason,
+            because=self.because(rule, answers),
+            cite=tuple(str(c) for c in rule.cite),
+            confidence=rule.confidence,
+        )
+
+    def because(self, rule: Rule, answers: Mapping[str, Answer]) -> tuple[Because, ...]:
+        """The answers a rule read, in the order the questions are asked."""
+        read = self.evaluator.reads(rule.when)
+        read |= {v.source for v in self.tree.values if "{" + v.id + "}" in rule.code}
+        steps = []
+        for question in self.tree.questions:
+            if question.id in read and question.id in answers:
+                answer = answers[question.id]
+                steps.append(Because(question.id, question.prompt, answer, answer_label(self.tree, question.id, answer)))
+        return tuple(steps)
+
+    def _describe(self, code: str) -> str:
+        if self.describer is None:
+            return ""
+        try:
+            return self.describer.description(code)
+        except KeyError:
+            return "(not an ICD-10-CM code)"
+
+    def _checklist(self, answers: Mapping[str, Answer], codes: list[str], rules: list[Rule]) -> tuple[ChecklistItem, ...]:
+        items = [
+            ChecklistItem(e.id, e.text, e.kind, tuple(str(c) for c in e.cite))
+            for e in self.tree.checklist
+            if self.evaluator.holds(e.when, answers, codes)
+        ]
+        for rule in rules:
+            if rule.query:
+                items.append(ChecklistItem(f"query:{rule.id}", rule.query, "query", tuple(str(c) for c in rule.cite)))
+        unique: dict[str, ChecklistItem] = {}
+        for item in items:
+            unique.setdefault(item.id, item)
+        return tuple(unique.values())
+
+    def _rule_warnings(self, built: list[tuple[str, Rule]]) -> list[Warning]:
+        return [Warning(f"rule:{rule.id}", "rule", rule.warning, (code,)) for code, rule in built if rule.warning]
+
+    def _excludes1_warnings(self, codes: list[str]) -> list[Warning]:
+        if self.describer is None or len(codes) < 2:
+            return []
+        warnings = []
+        for conflict in self.describer.excludes1_conflicts(codes):
+            text = (
+                f"Excludes1: {conflict.code} excludes {conflict.excluded} (note under {conflict.owner}: "
+                f"\"{conflict.note}\"). Report both only if the provider documents the two conditions as "
+                f"unrelated (Guidelines I.A.12.a); acknowledge it in the session."
+            )
+            warnings.append(Warning(f"excludes1:{conflict.code}:{conflict.excluded}", "excludes1", text, (conflict.code, conflict.excluded)))
+        return warnings
+
+
+def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
+    """How an answer reads to a person: the option label, or the number with its unit."""
+    question = tree.question(question_id)
+    if question is None:
+        return str(answer)
+    if isinstance(answer, str):
+        option = question.option(answer)
+        return option.label if option else answer
+    unit = question.number.unit if question.number else None
+    return f"{answer} {unit}" if unit else str(answer)

@@ -1,0 +1,285 @@
+"""The state machine over a Tree: questions are states, answers are triggers.
+
+The `transitions` Machine owns the flow (which question follows an answer); the Engine
+owns the answers (a stack, for back and undo) and asks the Coder for the code set.
+Changing an earlier answer replays the stack through the machine, so the answers that
+still apply are kept and the rest are dropped and reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from transitions import Machine
+
+from wizard.engine.coder import Coder, Describer, answer_label
+from wizard.engine.conditions import ConditionEvaluator
+from wizard.engine.result import Result
+from wizard.tree.models import Answer, Question, Stop, Tree
+
+DONE = "__done__"
+STOP_PREFIX = "__stop__:"
+NUMBER_TRIGGER = "answer__number"
+
+
+def trigger_for(answer: Answer) -> str:
+    return NUMBER_TRIGGER if isinstance(answer, int) else f"answer_{answer}"
+
+
+class AnswerError(ValueError):
+    """An answer that the current question does not take; the message lists what it does take."""
+
+    def __init__(self, question: Question, given: object, message: str) -> None:
+        super().__init__(message)
+        self.question = question
+        self.given = given
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answered question on the path, as the user saw it."""
+
+    question: str
+    prompt: str
+    answer: Answer
+    label: str
+
+
+class _Flow:
+    """The model object the Machine drives; it only carries the state."""
+
+    state: str
+
+
+def check_answer(question: Question, value: object) -> Answer:
+    """Validate an answer for a question; return it normalised or raise AnswerError."""
+    ids = question.option_ids()
+    if isinstance(value, bool):
+        value = str(value).lower()
+    if isinstance(value, int):
+        spec = question.number
+        if spec is None:
+            raise AnswerError(question, value, f"'{question.id}' takes one of: {', '.join(ids)}; got the number {value}.")
+        if not spec.min <= value <= spec.max:
+            named = f", or {', '.join(ids)}" if ids else ""
+            raise AnswerError(question, value, f"'{question.id}' takes a whole number from {spec.min} to {spec.max}{named}; got {value}.")
+        return value
+    if isinstance(value, str):
+        if value in ids:
+            return value
+        if question.number is not None and value.strip().lstrip("-").isdigit():
+            return check_answer(question, int(value.strip()))
+        choices = ", ".join(ids)
+        if question.number is not None:
+            choices = f"a whole number from {question.number.min} to {question.number.max}" + (f", or {choices}" if ids else "")
+        close = difflib.get_close_matches(value, ids, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise AnswerError(question, value, f"'{value}' is not an answer to '{question.id}'; choose {choices}.{hint}")
+    raise AnswerError(question, value, f"'{question.id}' takes an option id or a whole number, not {type(value).__name__}.")
+
+
+class Engine:
+    """Runs one tree for one encounter."""
+
+    def __init__(self, tree: Tree, describer: Describer | None = None) -> None:
+        self.tree = tree
+        self.coder = Coder(tree, describer)
+        self.evaluator = ConditionEvaluator(tree)
+        self._answers: list[tuple[str, Answer]] = []
+        # Answers kept from a change to an earlier question, waiting for their question to
+        # come round again; applied as soon as it does.
+        self._pending: dict[str, Answer] = {}
+        self._stops = {s.id: s for s in tree.stops}
+        self._flow = _Flow()
+        self._initial = self._first_question()
+        self.machine = Machine(
+            model=self._flow,
+            states=[q.id for q in tree.questions] + [DONE] + [STOP_PREFIX + s.id for s in tree.stops],
+            initial=self._initial,
+            auto_transitions=False,
+            send_event=False,
+            ignore_invalid_triggers=False,
+        )
+        self._add_transitions()
+
+    # -- building the machine -------------------------------------------------------------
+
+    def _first_question(self) -> str:
+        for question in self.tree.questions:
+            if self.evaluator.holds(question.when, {}):
+                return question.id
+        return DONE
+
+    def _add_transitions(self) -> None:
+        """For each question and each answer, the ordered candidates the answer may lead to.
+
+        Candidates are tried in order and the first whose condition holds wins: stops that read
+        this question, then the following questions up to the first one asked unconditionally,
+        then the end of the tree.
+        """
+        stop_reads = {s.id: self.evaluator.reads(s.when) for s in self.tree.stops}
+        questions = self.tree.questions
+        for index, question in enumerate(questions):
+            candidates: list[tuple[str, object]] = []
+            for stop in self.tree.stops:
+                if question.id in stop_reads[stop.id]:
+                    candidates.append((STOP_PREFIX + stop.id, stop.when))
+            for later in questions[index + 1 :]:
+                candidates.append((later.id, later.when))
+                if later.when is None:
+                    break
+            else:
+                candidates.append((DONE, None))
+            triggers = [trigger_for(o) for o in question.option_ids()]
+            if question.number is not None:
+                triggers.append(NUMBER_TRIGGER)
+            for trigger in triggers:
+                for dest, condition in candidates:
+                    self.machine.add_transition(
+                        trigger, question.id, dest, conditions=[self._holds(condition)] if condition is not None else []
+                    )
+
+    def _holds(self, condition: object):  # noqa: ANN202 - a transitions callback
+        def check() -> bool:
+            return self.evaluator.holds(condition, self.answers)  # type: ignore[arg-type]
+
+        return check
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._flow.state
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        return dict(self._answers)
+
+    @property
+    def current(self) -> Question | None:
+        """The question waiting for an answer, or None when the tree has ended."""
+        return self.tree.question(self.state)
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def stop(self) -> Stop | None:
+        if self.state.startswith(STOP_PREFIX):
+            return self._stops[self.state.removeprefix(STOP_PREFIX)]
+        return None
+
+    @property
+    def path(self) -> list[Step]:
+        """The answered questions in the order they were answered."""
+        return [self._step(q, a) for q, a in self._answers]
+
+    @property
+    def pending(self) -> list[Step]:
+        """Answers kept from a change that will apply when their question is reached."""
+        return [self._step(q, a) for q, a in self._pending.items()]
+
+    def _step(self, question_id: str, answer: Answer) -> Step:
+        question = self.tree.question(question_id)
+        assert question is not None
+        return Step(question_id, question.prompt, answer, answer_label(self.tree, question_id, answer))
+
+    # -- moves ----------------------------------------------------------------------------
+
+    def answer(self, value: object) -> Question | None:
+        """Answer the current question; returns the next question (None at the end)."""
+        question = self.current
+        if question is None:
+            raise RuntimeError("the tree has ended; go back or restart to answer again")
+        answer = check_answer(question, value)
+        self._pending.pop(question.id, None)
+        self._record(question.id, answer)
+        self._apply_pending()
+        return self.current
+
+    def _record(self, question_id: str, answer: Answer) -> None:
+        self._answers.append((question_id, answer))
+        self._flow.trigger(trigger_for(answer))
+
+    def _apply_pending(self) -> list[Step]:
+        """Apply kept answers whose question has come round; drop those that can no longer apply."""
+        steps: list[Step] = []
+        while self.current is not None and self.current.id in self._pending:
+            question = self.current
+            value = self._pending.pop(question.id)
+            try:
+                answer = check_answer(question, value)
+            except AnswerError:
+                # The question is asked again; the answer that no longer fits is reported.
+                steps.append(Step(question.id, question.prompt, value, str(value)))  # type: ignore[arg-type]
+                break
+            self._record(question.id, answer)
+        dropped = [q for q in self._pending if not self._may_still_ask(q)]
+        steps += [self._step(q, self._pending.pop(q)) for q in dropped]
+        return steps
+
+    def _may_still_ask(self, question_id: str) -> bool:
+        """False when a question is behind us, or its condition is already decided against it."""
+        current = self.current
+        if current is None:
+            return False
+        if self.tree.index(question_id) <= self.tree.index(current.id):
+            return False
+        question = self.tree.question(question_id)
+        assert question is not None
+        reads = self.evaluator.reads(question.when)
+        answers = self.answers
+        if reads and all(q in answers or self.tree.index(q) < self.tree.index(current.id) for q in reads):
+            return self.evaluator.holds(question.when, answers)
+        return True
+
+    def back(self) -> Question | None:
+        """Undo the last answer; returns the question asked again."""
+        if not self._answers:
+            return self.current
+        question_id, _ = self._answers.pop()
+        self.machine.set_state(question_id)
+        return self.current
+
+    def restart(self) -> None:
+        self._answers.clear()
+        self._pending.clear()
+        self.machine.set_state(self._initial)
+
+    def change(self, question_id: str, value: object) -> list[Step]:
+        """Change an earlier answer; later answers that still apply are kept.
+
+        Returns the steps that were dropped because their question is no longer asked.
+        """
+        position = next((i for i, (q, _) in enumerate(self._answers) if q == question_id), None)
+        if position is None:
+            if self.current is not None and self.current.id == question_id:
+                self.answer(value)
+                return []
+            raise KeyError(f"'{question_id}' has not been answered")
+        question = self.tree.question(question_id)
+        assert question is not None
+        new_answer = check_answer(question, value)
+        kept = {**dict(self._answers), **self._pending, question_id: new_answer}
+        return self.replay(kept)
+
+    def replay(self, answers: Mapping[str, Answer]) -> list[Step]:
+        """Restart and walk with the given answers as far as they go.
+
+        Answers to questions that may still come are kept as pending; the rest are dropped
+        and returned. An answer that does not fit its question stops the walk there, so the
+        caller can show that question again.
+        """
+        self.restart()
+        known = {q: a for q, a in answers.items() if self.tree.question(q) is not None}
+        self._pending = dict(known)
+        return self._apply_pending()
+
+    # -- results --------------------------------------------------------------------------
+
+    def result(self) -> Result:
+        """The code set as it stands (complete once the tree has ended)."""
+        return self.coder.result(self.answers, complete=self.finished, stop=self.stop)

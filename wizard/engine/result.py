@@ -1,0 +1,99 @@
+"""The outcome of a run: codes in reporting order, checklist items and warnings.
+
+These are plain frozen values: exports, sessions and the UI all read the same Result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from wizard.tree.models import Answer
+
+Role = Literal["first-listed", "additional", "external cause"]
+
+
+@dataclass(frozen=True)
+class Because:
+    """One answer a code depends on, as the user saw it."""
+
+    question: str
+    prompt: str
+    answer: Answer
+    label: str
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    code: str
+    description: str
+    role: Role
+    slot: str
+    rule: str
+    reason: str
+    because: tuple[Because, ...]
+    cite: tuple[str, ...]
+    confidence: str = "high"
+
+    def reason_line(self) -> str:
+        """The one-line reason shown beside the code: rule, answers, citation, confidence."""
+        answers = "; ".join(f"{b.question} = {b.label}" for b in self.because)
+        text = self.reason
+        if answers:
+            text += f" (answers: {answers})"
+        if self.cite:
+            text += f" [{'; '.join(self.cite)}]"
+        if self.confidence != "high":
+            text += f" (confidence: {self.confidence}; see query)"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["because"] = [asdict(b) for b in self.because]
+        data["cite"] = list(self.cite)
+        data["reason_line"] = self.reason_line()
+        return data
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    text: str
+    kind: str  # document, query, workup
+    cite: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "text": self.text, "kind": self.kind, "cite": list(self.cite)}
+
+
+@dataclass(frozen=True)
+class Warning:
+    id: str
+    kind: str  # excludes1, rule, billable, template
+    text: str
+    codes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "kind": self.kind, "text": self.text, "codes": list(self.codes)}
+
+
+@dataclass(frozen=True)
+class StopInfo:
+    id: str
+    message: str
+    cite: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    codes: tuple[CodeLine, ...]
+    checklist: tuple[ChecklistItem, ...]
+    warnings: tuple[Warning, ...]
+    complete: bool
+    stop: StopInfo | None = None
+    release: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def code_list(self) -> list[str]:
+        return [c.code for c in self.codes]

@@ -1,0 +1,292 @@
+"""TOML in, a validated Tree out, or a TreeError that lists every problem with its place.
+
+Three layers of checks, each reported the same way: TOML syntax, the schema (pydantic,
+with "did you mean" for misspelt keys), and references (question, option, slot,
+condition and value ids that must exist).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from wizard.tree.models import (
+    Answered,
+    Condition,
+    NotIn,
+    Range,
+    Tree,
+)
+from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
+
+DEFAULT_TREE_NAME = "low_back_pain.toml"
+TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class LoadedTree:
+    """A tree with where it came from: the engine needs the tree, sessions need the sha."""
+
+    tree: Tree
+    path: Path
+    sha256: str
+
+
+def bundled_trees_dir() -> Path:
+    """The folder of the shipped trees, in a checkout (trees/) or inside the installed wheel."""
+    return Path(str(resources.files("wizard.bundled_trees")))
+
+
+def default_tree_path() -> Path:
+    return bundled_trees_dir() / DEFAULT_TREE_NAME
+
+
+def shipped_tree_paths() -> list[Path]:
+    return sorted(bundled_trees_dir().glob("*.toml"))
+
+
+def load_tree(path: Path | str) -> LoadedTree:
+    """Read, parse and validate a tree file. Raises TreeError with every problem found."""
+    path = Path(path)
+    shown = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise TreeError([Problem(shown, "", "no such file.", fix="check the path, or run `wizard lint` with no argument to check the shipped trees.")]) from None
+    except IsADirectoryError:
+        raise TreeError([Problem(shown, "", "is a folder, not a tree file.", fix="name a .toml file inside it.")]) from None
+    except OSError as error:
+        raise TreeError([Problem(shown, "", f"cannot be read ({error.strerror}).", fix="check its permissions.")]) from None
+    return LoadedTree(parse_tree(raw, shown), path, hashlib.sha256(raw).hexdigest())
+
+
+def parse_tree(raw: bytes, shown: str) -> Tree:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise TreeError([Problem(shown, "", f"is not UTF-8 text (byte {error.start}).", fix="save the file as UTF-8.")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TreeError([_syntax_problem(shown, error)]) from None
+    try:
+        tree = Tree.model_validate(data)
+    except ValidationError as error:
+        raise TreeError(schema_problems(error, shown, text)) from None
+    except RecursionError:
+        raise TreeError([Problem(shown, "", "conditions are nested too deeply.", fix="flatten them with [conditions] names.")]) from None
+    problems = list(reference_problems(tree, shown, LineFinder(text)))
+    if problems:
+        raise TreeError(problems)
+    return tree
+
+
+@lru_cache(maxsize=8)
+def _cached(path: str, mtime_ns: int) -> LoadedTree:
+    return load_tree(path)
+
+
+def load_tree_cached(path: Path | str) -> LoadedTree:
+    """load_tree, but once per file version (the UI and CLI may ask more than once)."""
+    path = Path(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return load_tree(path)
+    return _cached(str(path), mtime)
+
+
+def _syntax_problem(shown: str, error: tomllib.TOMLDecodeError) -> Problem:
+    message = str(error)
+    line = None
+    match = re.search(r"at line (\d+)", message)
+    if match:
+        line = int(match.group(1))
+    return Problem(shown, "", f"TOML syntax error: {message}.", line=line, fix="correct the TOML syntax at that line (quotes, brackets, commas).")
+
+
+def schema_problems(error: ValidationError, shown: str, text: str) -> list[Problem]:
+    finder = LineFinder(text)
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+        where = toml_path(loc)
+        fix = None
+        if item["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(Tree, loc[:-1])
+            known = sorted(_aliases(model)) if model else []
+            close = difflib.get_close_matches(key, known, n=1)
+            message = f"unknown key '{key}'."
+            fix = f"did you mean '{close[0]}'?" if close else f"remove it; allowed keys: {', '.join(known)}."
+        elif item["type"] == "missing":
+            message = f"'{loc[-1]}' is required here."
+            fix = f"add {loc[-1]} = ..."
+        else:
+            message = item["msg"].removeprefix("Value error, ") + "."
+        problems.append(Problem(shown, where, message, line=finder.find(loc), fix=fix))
+    return problems
+
+
+def _aliases(model: type[BaseModel]) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}
+
+
+def _model_at(model: type[BaseModel], loc: tuple[object, ...]) -> type[BaseModel] | None:
+    """Follow a loc through nested models to find which model a key belongs to."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        current = _model_type(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _model_type(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_type(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+# ---- references ---------------------------------------------------------------------------
+
+
+def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[Problem]:
+    """Every id that a tree uses must be defined, and defined once."""
+
+    def problem(loc: tuple[object, ...], message: str, fix: str | None = None) -> Problem:
+        return Problem(shown, toml_path(loc), message, line=finder.find(loc), fix=fix)
+
+    for kind, items in (
+        ("question", tree.questions),
+        ("rule", tree.rules),
+        ("stop", tree.stops),
+        ("checklist item", tree.checklist),
+        ("slot", tree.sequence),
+        ("value", tree.values),
+    ):
+        seen: set[str] = set()
+        section = {"question": "questions", "rule": "rules", "stop": "stops", "checklist item": "checklist", "slot": "sequence", "value": "values"}[kind]
+        for index, item in enumerate(items):
+            if item.id in seen:
+                yield problem((section, index, "id"), f"{kind} id '{item.id}' is used twice.", "give each one its own id.")
+            seen.add(item.id)
+
+    order = {q.id: i for i, q in enumerate(tree.questions)}
+    for index, question in enumerate(tree.questions):
+        if question.when is not None:
+            yield from _condition_problems(tree, question.when, ("questions", index, "when"), problem)
+            for read in question.when.questions():
+                if read in order and order[read] >= index:
+                    yield problem(
+                        ("questions", index, "when"),
+                        f"'{question.id}' is asked depending on '{read}', which is asked after it.",
+                        f"move '{read}' before '{question.id}' or change the condition.",
+                    )
+    for name, condition in tree.conditions.items():
+        yield from _condition_problems(tree, condition, ("conditions", name), problem)
+    yield from _named_condition_cycles(tree, problem)
+
+    slots = {s.id for s in tree.sequence}
+    values = {v.id for v in tree.values}
+    for index, value in enumerate(tree.values):
+        question = tree.question(value.source)
+        if question is None:
+            yield problem(("values", index, "from"), *_unknown("question", value.source, order))
+            continue
+        for key in value.map:
+            if key not in question.option_ids():
+                yield problem(("values", index, "map", key), *_unknown(f"option of '{question.id}'", key, question.option_ids()))
+        if value.ranges and question.number is None:
+            yield problem(("values", index, "ranges"), f"'{question.id}' takes no number, so ranges never apply.", "remove the ranges or give the question a number = { min, max }.")
+    for index, rule in enumerate(tree.rules):
+        if rule.slot not in slots:
+            yield problem(("rules", index, "slot"), *_unknown("slot", rule.slot, slots))
+        for field in TEMPLATE_FIELD.findall(rule.code):
+            if field not in values:
+                yield problem(("rules", index, "code"), *_unknown("value", field, values))
+        yield from _condition_problems(tree, rule.when, ("rules", index, "when"), problem)
+    for index, stop in enumerate(tree.stops):
+        yield from _condition_problems(tree, stop.when, ("stops", index, "when"), problem)
+    for index, entry in enumerate(tree.checklist):
+        yield from _condition_problems(tree, entry.when, ("checklist", index, "when"), problem)
+
+
+def _unknown(kind: str, name: str, known: Any) -> tuple[str, str]:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(sorted(known))}." if known else "define it first."
+    return f"unknown {kind} '{name}'.", fix
+
+
+def _condition_problems(tree: Tree, condition: Condition, loc: tuple[object, ...], problem: Any) -> Iterator[Problem]:
+    for key, matcher in condition.matchers.items():
+        question = tree.question(key)
+        if question is None:
+            yield problem((*loc, key), *_unknown("question", key, [q.id for q in tree.questions]))
+            continue
+        options = question.option_ids()
+        if isinstance(matcher, (str, list, NotIn)):
+            wanted = [matcher] if isinstance(matcher, str) else matcher.not_ if isinstance(matcher, NotIn) else matcher
+            for option in wanted:
+                if option not in options:
+                    message, fix = _unknown(f"option of '{key}'", option, options)
+                    yield problem((*loc, key), message, fix)
+        elif isinstance(matcher, Range) and question.number is None:
+            yield problem((*loc, key), f"'{key}' takes no number, so a range never matches.", f"compare with an option id: {', '.join(options)}.")
+        elif isinstance(matcher, Answered):
+            pass
+    for name in condition.is_:
+        if name not in tree.conditions:
+            yield problem((*loc, "is"), *_unknown("condition", name, tree.conditions))
+    for index, child in enumerate(condition.all):
+        yield from _condition_problems(tree, child, (*loc, "all", index), problem)
+    for index, child in enumerate(condition.any):
+        yield from _condition_problems(tree, child, (*loc, "any", index), problem)
+    if condition.not_ is not None:
+        yield from _condition_problems(tree, condition.not_, (*loc, "not"), problem)
+
+
+def _named_condition_cycles(tree: Tree, problem: Any) -> Iterator[Problem]:
+    def refs(condition: Condition) -> set[str]:
+        found = set(condition.is_)
+        for child in [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]:
+            found |= refs(child)
+        return found
+
+    graph = {name: refs(c) for name, c in tree.conditions.items()}
+    state: dict[str, int] = {}
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        state[name] = 1
+        for nxt in graph.get(name, ()):
+            if state.get(nxt) == 1:
+                return trail + [name, nxt]
+            if nxt in graph and nxt not in state:
+                found = visit(nxt, trail + [name])
+                if found:
+                    return found
+        state[name] = 2
+        return None
+
+    for name in graph:
+        if name not in state:
+            cycle = visit(name, [])
+            if cycle:
+                yield problem(("conditions", name), f"conditions refer to each other in a loop: {' -> '.join(cycle)}.", "break the loop.")
+                return

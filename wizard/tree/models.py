@@ -1,0 +1,294 @@
+"""The tree format: pydantic models for a decision tree written in TOML.
+
+A tree is a decision table. Questions are asked in the order they are written, each
+only when its `when` condition holds; rules add codes when their `when` holds over the
+answers; stops end the tree early; checklist items are triggered by answers or codes.
+Every model forbids unknown keys so that a typo in a tree is an error, not a silent no-op.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+IDENT = r"^[a-z][a-z0-9_]*$"
+Ident = Annotated[str, Field(pattern=IDENT, max_length=64)]
+
+# Keys with a meaning of their own inside a condition table; a question may not use them as its id.
+RESERVED_KEYS = frozenset({"all", "any", "not", "is", "codes"})
+
+SOURCES = ("TAB", "IDX", "GL", "CC", "SEC", "CONV")
+Confidence = Literal["high", "medium", "low"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """Where a rule comes from: `{ source = "GL", section = "I.C.6.b.1" }` or the string "GL I.C.6.b.1"."""
+
+    source: Literal["TAB", "IDX", "GL", "CC", "SEC", "CONV"]
+    section: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            source, _, section = value.strip().partition(" ")
+            return {"source": source, "section": section.strip()}
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.section}"
+
+
+class Option(Strict):
+    id: Ident
+    label: str = Field(min_length=1)
+    description: str | None = None
+
+
+class NumberSpec(Strict):
+    """A whole-number answer within bounds, e.g. weeks of gestation 1..45."""
+
+    min: int
+    max: int
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberSpec:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Question(Strict):
+    id: Ident
+    prompt: str = Field(min_length=1)
+    help: str = Field(min_length=1, description="why we ask")
+    teaching: str | None = None
+    options: list[Option] = Field(default_factory=list)
+    number: NumberSpec | None = None
+    default: str | None = None
+    when: Condition | None = None
+    cite: list[Citation] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_KEYS:
+            raise ValueError(f"'{value}' is a reserved word in conditions; choose another question id")
+        return value
+
+    @model_validator(mode="after")
+    def _has_answers(self) -> Question:
+        if not self.options and self.number is None:
+            raise ValueError("a question needs options or a number range (or both)")
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
+        if self.default is not None and self.default not in ids:
+            raise ValueError(f"default '{self.default}' is not one of the options: {', '.join(ids)}")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+
+Answer = Union[str, int]
+
+
+class Range(Strict):
+    """Inclusive numeric range of an answer; either bound may be left open."""
+
+    min: int | None = None
+    max: int | None = None
+
+    def contains(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Answered(Strict):
+    answered: bool
+
+
+class NotIn(Strict):
+    not_: list[str] = Field(alias="not")
+
+    @field_validator("not_", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+# A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
+# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
+Matcher = Union[str, list[str], NotIn, Range, Answered]
+
+
+class Condition(BaseModel):
+    """A condition over the answers (and, for checklist items, the codes).
+
+    Keys are question ids (all must match) plus the combinators `all`, `any`, `not`,
+    `is` (names of conditions defined under [conditions]) and `codes` (the result contains a
+    code matching one of these patterns; `M54.4-` matches the family).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    all: list[Condition] = Field(default_factory=list)
+    any: list[Condition] = Field(default_factory=list)
+    not_: Condition | None = Field(default=None, alias="not")
+    is_: list[Ident] = Field(default_factory=list, alias="is")
+    codes: list[str] = Field(default_factory=list)
+    _matchers: dict[str, Matcher] = PrivateAttr(default_factory=dict)
+
+    @field_validator("is_", "codes", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _parse_matchers(self) -> Condition:
+        parsed: dict[str, Matcher] = {}
+        for key, raw in (self.model_extra or {}).items():
+            if not re.match(IDENT, key):
+                raise ValueError(f"'{key}' is not a question id (lowercase letters, digits, _)")
+            parsed[key] = _parse_matcher(key, raw)
+        self._matchers = parsed
+        return self
+
+    @property
+    def matchers(self) -> dict[str, Matcher]:
+        """The per-question tests of this condition (its keys other than the combinators)."""
+        return self._matchers
+
+    def questions(self) -> set[str]:
+        """Every question id this condition reads, nested ones included."""
+        found = set(self.matchers)
+        for child in [*self.all, *self.any, *([self.not_] if self.not_ else [])]:
+            found |= child.questions()
+        return found
+
+
+def _parse_matcher(key: str, raw: Any) -> Matcher:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, list):
+        if not raw or not all(isinstance(x, str) for x in raw):
+            raise ValueError(f"{key}: a list must hold option ids (strings)")
+        return list(raw)
+    if isinstance(raw, dict):
+        keys = set(raw)
+        if keys == {"not"}:
+            return NotIn.model_validate(raw)
+        if keys == {"answered"}:
+            return Answered.model_validate(raw)
+        if keys and keys <= {"min", "max"}:
+            return Range.model_validate(raw)
+    raise ValueError(
+        f"{key}: expected an option id, a list of option ids, {{ not = [...] }}, "
+        f"{{ min = N, max = N }} or {{ answered = true }}; got {raw!r}"
+    )
+
+
+class DerivedValue(Strict):
+    """A value computed from one answer, used inside code templates: `S39.012{seventh}`."""
+
+    id: Ident
+    source: Ident = Field(alias="from")
+    map: dict[str, str] = Field(default_factory=dict)
+    ranges: list[RangeValue] = Field(default_factory=list)
+
+
+class RangeValue(Strict):
+    min: int
+    max: int
+    # "{n:02}" formats the number itself; any other text is taken as written.
+    value: str
+
+
+class Slot(Strict):
+    """A place in the reporting order; rules name the slot their code goes in."""
+
+    id: Ident
+    role: Literal["diagnosis", "external_cause", "status"] = "diagnosis"
+    # A slot whose codes may be first-listed; the first code of the result takes role first-listed.
+    description: str | None = None
+
+
+class Rule(Strict):
+    id: Ident
+    code: str = Field(min_length=3)
+    slot: Ident
+    when: Condition
+    reason: str = Field(min_length=1)
+    cite: list[Citation] = Field(min_length=1)
+    confidence: Confidence = "high"
+    query: str | None = None
+    warning: str | None = None
+
+    @model_validator(mode="after")
+    def _query_when_unsure(self) -> Rule:
+        if self.confidence != "high" and not self.query:
+            raise ValueError(
+                f"confidence is {self.confidence}: add a `query` for the provider so the checklist asks for it"
+            )
+        return self
+
+
+class Stop(Strict):
+    id: Ident
+    when: Condition
+    message: str = Field(min_length=1)
+    cite: list[Citation] = Field(default_factory=list)
+
+
+class ChecklistEntry(Strict):
+    id: Ident
+    text: str = Field(min_length=1)
+    when: Condition
+    kind: Literal["document", "query", "workup"] = "document"
+    cite: list[Citation] = Field(default_factory=list)
+
+
+class TreeInfo(Strict):
+    id: Ident
+    title: str
+    version: str
+    icd10cm_release: str = Field(pattern=r"^FY\d{4}$")
+    scope: str
+
+
+class Tree(Strict):
+    tree: TreeInfo
+    conditions: dict[Ident, Condition] = Field(default_factory=dict)
+    values: list[DerivedValue] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+    sequence: list[Slot] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+    stops: list[Stop] = Field(default_factory=list)
+    checklist: list[ChecklistEntry] = Field(default_factory=list)
+    _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, _context: Any) -> None:
+        self._by_id = {q.id: q for q in self.questions}
+
+    def question(self, question_id: str) -> Question | None:
+        return self._by_id.get(question_id)
+
+    def index(self, question_id: str) -> int:
+        """Position of a question in the asking order."""
+        return self.questions.index(self._by_id[question_id])
+
+
+Question.model_rebuild()
+Condition.model_rebuild()
+DerivedValue.model_rebuild()
