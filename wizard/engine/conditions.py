@@ -80,3 +80,33 @@ class ConditionEvaluator:
         children = [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]
         children += [self.tree.conditions[n] for n in condition.is_ if n in self.tree.conditions]
         return any(self.uses_codes(child) for child in children)
+
+
+def describe_matcher(key: str, matcher: Matcher) -> str:
+    if isinstance(matcher, str):
+        return f"{key}={matcher}"
+    if isinstance(matcher, list):
+        return f"{key} in {{{', '.join(matcher)}}}"
+    if isinstance(matcher, NotIn):
+        return f"{key} not in {{{', '.join(matcher.not_)}}}"
+    if isinstance(matcher, Range):
+        lo = "" if matcher.min is None else f"{matcher.min}"
+        hi = "" if matcher.max is None else f"{matcher.max}"
+        return f"{key} in {lo}..{hi}"
+    return f"{key} {'answered' if matcher.answered else 'not answered'}"
+
+
+def describe_condition(condition: Condition | None) -> str:
+    """A short readable form of a condition, for graphs and messages."""
+    if condition is None:
+        return "always"
+    parts = [describe_matcher(k, m) for k, m in condition.matchers.items()]
+    parts += [f"is {name}" for name in condition.is_]
+    if condition.codes:
+        parts.append(f"codes include {', '.join(condition.codes)}")
+    parts += [f"({describe_condition(c)})" for c in condition.all]
+    if condition.any:
+        parts.append("(" + " or ".join(describe_condition(c) for c in condition.any) + ")")
+    if condition.not_ is not None:
+        parts.append(f"not ({describe_condition(condition.not_)})")
+    return " and ".join(parts) if parts else "always"

@@ -9,7 +9,7 @@ still apply are kept and the rest are dropped and reported.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from transitions import Machine
@@ -17,15 +17,44 @@ from transitions import Machine
 from wizard.engine.coder import Coder, Describer, answer_label
 from wizard.engine.conditions import ConditionEvaluator
 from wizard.engine.result import Result
-from wizard.tree.models import Answer, Question, Stop, Tree
+from wizard.tree.models import Answer, Condition, Question, Stop, Tree
 
 DONE = "__done__"
-STOP_PREFIX = "__stop__:"
+STOP_PREFIX = "__stop__"
 NUMBER_TRIGGER = "answer__number"
 
 
 def trigger_for(answer: Answer) -> str:
     return NUMBER_TRIGGER if isinstance(answer, int) else f"answer_{answer}"
+
+
+def triggers_of(question: Question) -> list[str]:
+    """The triggers a question's state accepts: one per option, one for any number."""
+    triggers = [trigger_for(o) for o in question.option_ids()]
+    if question.number is not None:
+        triggers.append(NUMBER_TRIGGER)
+    return triggers
+
+
+def flow_edges(tree: Tree, evaluator: ConditionEvaluator) -> Iterator[tuple[Question, str, Condition | None]]:
+    """For each question, the ordered candidates an answer may lead to, with their conditions.
+
+    The first candidate whose condition holds wins: stops that read this question, then the
+    following questions up to the first one asked unconditionally, then the end of the tree.
+    Any answer of a question has the same candidates; the conditions tell them apart.
+    """
+    stop_reads = {s.id: evaluator.reads(s.when) for s in tree.stops}
+    questions = tree.questions
+    for index, question in enumerate(questions):
+        for stop in tree.stops:
+            if question.id in stop_reads[stop.id]:
+                yield question, STOP_PREFIX + stop.id, stop.when
+        for later in questions[index + 1 :]:
+            yield question, later.id, later.when
+            if later.when is None:
+                break
+        else:
+            yield question, DONE, None
 
 
 class AnswerError(ValueError):
@@ -113,33 +142,10 @@ class Engine:
         return DONE
 
     def _add_transitions(self) -> None:
-        """For each question and each answer, the ordered candidates the answer may lead to.
-
-        Candidates are tried in order and the first whose condition holds wins: stops that read
-        this question, then the following questions up to the first one asked unconditionally,
-        then the end of the tree.
-        """
-        stop_reads = {s.id: self.evaluator.reads(s.when) for s in self.tree.stops}
-        questions = self.tree.questions
-        for index, question in enumerate(questions):
-            candidates: list[tuple[str, object]] = []
-            for stop in self.tree.stops:
-                if question.id in stop_reads[stop.id]:
-                    candidates.append((STOP_PREFIX + stop.id, stop.when))
-            for later in questions[index + 1 :]:
-                candidates.append((later.id, later.when))
-                if later.when is None:
-                    break
-            else:
-                candidates.append((DONE, None))
-            triggers = [trigger_for(o) for o in question.option_ids()]
-            if question.number is not None:
-                triggers.append(NUMBER_TRIGGER)
-            for trigger in triggers:
-                for dest, condition in candidates:
-                    self.machine.add_transition(
-                        trigger, question.id, dest, conditions=[self._holds(condition)] if condition is not None else []
-                    )
+        for question, dest, condition in flow_edges(self.tree, self.evaluator):
+            conditions = [self._holds(condition)] if condition is not None else []
+            for trigger in triggers_of(question):
+                self.machine.add_transition(trigger, question.id, dest, conditions=conditions)
 
     def _holds(self, condition: object):  # noqa: ANN202 - a transitions callback
         def check() -> bool:

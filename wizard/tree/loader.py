@@ -132,7 +132,8 @@ def schema_problems(error: ValidationError, shown: str, text: str) -> list[Probl
             message = f"'{loc[-1]}' is required here."
             fix = f"add {loc[-1]} = ..."
         else:
-            message = item["msg"].removeprefix("Value error, ") + "."
+            message = item["msg"].removeprefix("Value error, ").rstrip(".") + "."
+            fix = "see 'Tree format' in the README for what this key takes."
         problems.append(Problem(shown, where, message, line=finder.find(loc), fix=fix))
     return problems
 
@@ -188,7 +189,9 @@ def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[P
                 yield problem((section, index, "id"), f"{kind} id '{item.id}' is used twice.", "give each one its own id.")
             seen.add(item.id)
 
-    order = {q.id: i for i, q in enumerate(tree.questions)}
+    order: dict[str, int] = {}
+    for i, q in enumerate(tree.questions):
+        order.setdefault(q.id, i)
     for index, question in enumerate(tree.questions):
         if question.when is not None:
             yield from _condition_problems(tree, question.when, ("questions", index, "when"), problem)
@@ -229,9 +232,10 @@ def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[P
 
 
 def _unknown(kind: str, name: str, known: Any) -> tuple[str, str]:
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(sorted(known))}." if known else "define it first."
-    return f"unknown {kind} '{name}'.", fix
+    names = sorted(set(known))
+    close = difflib.get_close_matches(name, names, n=1)
+    fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(names)}." if names else "define it first."
+    return f"'{name}' is not a known {kind}.", fix
 
 
 def _condition_problems(tree: Tree, condition: Condition, loc: tuple[object, ...], problem: Any) -> Iterator[Problem]:

@@ -92,7 +92,7 @@ class Question(Strict):
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
         if self.default is not None and self.default not in ids:
-            raise ValueError(f"default '{self.default}' is not one of the options: {', '.join(ids)}")
+            raise ValueError(f"default '{self.default}' is not one of the options ({', '.join(ids)}); set it to one of them")
         return self
 
     def option(self, option_id: str) -> Option | None:

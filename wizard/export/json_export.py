@@ -1,0 +1,41 @@
+"""JSON export: the whole transcript, codes in reporting order."""
+
+from __future__ import annotations
+
+import json
+
+from wizard.export.transcript import Transcript
+
+
+def transcript_dict(t: Transcript) -> dict[str, object]:
+    result = t.result
+    return {
+        "tree": t.tree.as_dict(),
+        "icd10cm_release": t.release,
+        "app_version": t.app_version,
+        "session_id": t.session_id,
+        "label": t.label,
+        "created": t.created.isoformat() if t.created else None,
+        "complete": result.complete,
+        "stop": {"id": result.stop.id, "message": result.stop.message, "cite": list(result.stop.cite)} if result.stop else None,
+        "codes": [
+            {
+                "sequence": index + 1,
+                "code": line.code,
+                "description": line.description,
+                "role": line.role,
+                "reason": line.reason_line(),
+                "rule": line.rule,
+                "cite": list(line.cite),
+                "confidence": line.confidence,
+            }
+            for index, line in enumerate(result.codes)
+        ],
+        "checklist": [dict(item.as_dict(), checked=item.id in t.checked) for item in result.checklist],
+        "warnings": [dict(w.as_dict(), acknowledged=w.id in t.acknowledged) for w in result.warnings],
+        "path": [{"question": s.question, "answer": s.answer, "label": s.label, "prompt": s.prompt} for s in t.path],
+    }
+
+
+def render_json(t: Transcript) -> str:
+    return json.dumps(transcript_dict(t), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,54 @@
+"""The Transcript: what a finished (or stopped) encounter says, ready for any export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wizard.engine.engine import Engine, Step
+from wizard.engine.result import Result
+
+
+@dataclass(frozen=True)
+class TreeRef:
+    id: str
+    title: str
+    version: str
+    sha256: str = ""
+    path: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "version": self.version, "sha256": self.sha256, "path": self.path}
+
+
+@dataclass(frozen=True)
+class Transcript:
+    tree: TreeRef
+    release: str
+    path: tuple[Step, ...]
+    result: Result
+    label: str | None = None
+    created: datetime | None = None
+    checked: frozenset[str] = field(default_factory=frozenset)
+    acknowledged: frozenset[str] = field(default_factory=frozenset)
+    session_id: str | None = None
+    app_version: str = ""
+
+    @property
+    def open_items(self) -> list[str]:
+        return [item.id for item in self.result.checklist if item.id not in self.checked]
+
+
+def transcript_from_engine(engine: Engine, sha256: str = "", path: str = "", **extra: object) -> Transcript:
+    from wizard import __version__
+
+    info = engine.tree.tree
+    result = engine.result()
+    return Transcript(
+        tree=TreeRef(info.id, info.title, info.version, sha256, path),
+        release=result.release or info.icd10cm_release,
+        path=tuple(engine.path),
+        result=result,
+        app_version=__version__,
+        **extra,  # type: ignore[arg-type]
+    )

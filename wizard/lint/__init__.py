@@ -1,0 +1,77 @@
+"""Lint: prove a tree can only produce valid, legal code sets.
+
+`lint_file` runs every check on one tree file: syntax, schema and references (the
+loader), billable FY codes for every code a rule can build, and a walk over every
+reachable path checking the code set at its end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.tree.loader import load_tree
+from wizard.tree.problems import Problem, TreeError, display_path
+
+
+@dataclass
+class LintReport:
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    paths: int = 0
+    questions: int = 0
+    rules: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == "warning"]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "ok": not self.errors,
+            "paths_checked": self.paths,
+            "questions": self.questions,
+            "rules": self.rules,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+class LintCannotRun(Exception):
+    """The file could not be read at all (missing, a folder, no permission)."""
+
+
+def lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
+    from wizard.lint.checks import code_problems, findings_problems, path_findings
+
+    shown = display_path(path)
+    report = LintReport(shown)
+    if not path.is_file():
+        raise LintCannotRun(f"{shown}: no such tree file. Fix: check the path; `wizard lint` with no argument checks the shipped trees.")
+    try:
+        loaded = load_tree(path)
+    except TreeError as error:
+        report.problems = error.problems
+        return report
+    if tabular is None:
+        from wizard.icd import load_tabular
+
+        tabular = load_tabular()
+    report.questions = len(loaded.tree.questions)
+    report.rules = len(loaded.tree.rules)
+    report.problems += code_problems(loaded, shown, tabular)
+    try:
+        findings = path_findings(loaded, tabular)
+    except OverflowError as error:
+        report.problems.append(Problem(shown, "", f"the tree has {error}; lint stopped.", fix="split the tree or narrow its conditions."))
+        return report
+    report.paths = findings.paths
+    report.problems += findings_problems(loaded, shown, findings)
+    return report
+
+
+__all__ = ["LintCannotRun", "LintReport", "lint_file"]
