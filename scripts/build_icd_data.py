@@ -5,6 +5,10 @@ script writes. Every item of the tabular is written, in tabular order: chapters,
 categories, subcategories, codes and the codes with a 7th character that the library knows.
 Notes are written on the item that carries them, not inherited (the reader walks parents).
 
+Text is official text except for one clean-up: the XML indents a few 7th-character notes
+with a tab, which the library keeps after the "/" it joins them with ("type I or II/\tinitial
+encounter for open fracture NOS"); the tab is dropped.
+
 Blocks that hold a single category share its name in the XML (e.g. section ``B99`` holding
 category ``B99``); the file needs one key per item, so such a block is written as ``B99-B99``.
 
@@ -61,6 +65,11 @@ def header(icd) -> dict[str, str]:  # noqa: ANN001
     }
 
 
+def clean(text: str) -> str:
+    """Official text minus the XML's indentation after a "/" (see the module docstring)."""
+    return re.sub(r"/\s+", "/", text)
+
+
 def kind_of(icd, code: str, as_block: bool) -> str:  # noqa: ANN001
     """chapter / block / category / subcategory for headers, ``code`` for a billable leaf."""
     if as_block:
@@ -115,10 +124,10 @@ def _full_row(icd, code: str, as_block: bool, duplicated: set[str]) -> datafile.
         kind=kind_of(icd, code, as_block),
         parent=parent,
         billable=icd.is_leaf(code, prioritize_blocks=as_block),
-        description=icd.get_description(code, prioritize_blocks=as_block),
-        excludes1=tuple(icd.get_excludes1(code, prioritize_blocks=as_block)),
-        excludes2=tuple(icd.get_excludes2(code, prioritize_blocks=as_block)),
-        seventh=tuple(seventh.items()),
+        description=clean(icd.get_description(code, prioritize_blocks=as_block)),
+        excludes1=tuple(clean(n) for n in icd.get_excludes1(code, prioritize_blocks=as_block)),
+        excludes2=tuple(clean(n) for n in icd.get_excludes2(code, prioritize_blocks=as_block)),
+        seventh=tuple((char, clean(meaning)) for char, meaning in seventh.items()),
     )
 
 
@@ -130,7 +139,7 @@ def _check_bare_code(icd, code: str, last_full: tuple[str, str] | None) -> None:
     if not icd.is_leaf(code) or icd.get_excludes1(code) or icd.get_excludes2(code):
         raise SystemExit(f"{code}: a 7th-character code with children or notes cannot be written bare")
     meaning = icd.get_seven_chr_def(parent, search_in_ancestors=True)[code[-1]]
-    if icd.get_description(code) != f"{last_full[1]}, {meaning}":
+    if clean(icd.get_description(code)) != f"{last_full[1]}, {clean(meaning)}":
         raise SystemExit(f"{code}: description is not '<parent>, <7th character meaning>'")
 
 

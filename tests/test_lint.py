@@ -6,7 +6,7 @@ import pytest
 
 from conftest import BROKEN, DEMO_TREE
 from wizard.lint import lint_file
-from wizard.lint.paths import number_classes, walk_paths
+from wizard.lint.paths import choices, number_classes, walk_paths
 from wizard.engine import Engine
 
 
@@ -17,13 +17,15 @@ def messages(report) -> str:
 def test_demo_tree_is_clean_and_every_path_is_counted(demo_tree):
     report = lint_file(DEMO_TREE)
     assert report.errors == [], messages(report)
-    # region: thoracic (1) + elsewhere (1, a stop) + low_back: injury none -> pregnant (no: 2 chronic
-    # answers; yes: 5 week classes x 2) + strain -> 3 encounters x (no: 1 + yes: 5 classes) = 2 + 12 + 18
-    assert report.paths == 2 + 12 + 18
+    # thoracic (1) + elsewhere (1, a stop); low_back, no injury: pregnant no -> chronic (2), pregnant
+    # yes -> 4 week classes x chronic (8); strain: 3 encounters x (not pregnant 1 + 4 week classes)
+    assert report.paths == 2 + (2 + 8) + 3 * (1 + 4)
+    assert report.paths == len(list(walk_paths(Engine(demo_tree))))
 
 
 def test_numeric_answers_are_enumerated_by_outcome_class(demo_tree):
     # Trimester bands 1-13, 14-27, 28-45 give three classes; `unknown` is a named option.
+    assert choices(demo_tree, demo_tree.question("weeks")) == ["unknown", 1, 14, 28]
     assert number_classes(demo_tree, demo_tree.question("weeks")) == [1, 14, 28]
 
 

@@ -146,7 +146,12 @@ class CodeSpec:
         return self.start != self.end
 
     def __str__(self) -> str:
-        text = f"{self.start}-{self.end}" if self.is_range else self.start + ("-" if self.family else "")
+        if self.is_range:
+            text = f"{self.start}-{self.end}"
+        elif self.family:
+            text = self.start + ("-" if "." in self.start else ".-")  # "M51.2-", "M54.-"
+        else:
+            text = self.start
         return f"{text} with {self.qualifier.text}" if self.qualifier else text
 
     @classmethod

@@ -16,8 +16,8 @@ item of the tabular, in tabular order, in one of two shapes:
   the build script checks both for every such code. This keeps ~60% of the items at a few
   bytes each.
 
-Backslash, ``|``, ``;`` and ``=`` never occur in the official text (the build script checks);
-the few tabs inside 7th-character definitions are written as ``\\t``.
+Tabs, newlines, ``|``, ``;`` and ``=`` never occur in the official text; :func:`check_text`
+fails the build if one ever does.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ KINDS = ("chapter", "block", "category", "subcategory", "code")
 NOTE_SEP = "|"
 SEVENTH_SEP = ";"
 SEVENTH_KV = "="
-FORBIDDEN = ("\\", "\n", "\r", NOTE_SEP, SEVENTH_SEP, SEVENTH_KV)
+FORBIDDEN = ("\t", "\n", "\r", NOTE_SEP, SEVENTH_SEP, SEVENTH_KV)
 
 
 @dataclass(frozen=True)
@@ -65,30 +65,25 @@ class RawData:
     base: Mapping[str, int]
 
 
-def escape(text: str) -> str:
-    """Make official text safe for one field; fail loudly if it holds a separator."""
+def check_text(text: str) -> str:
+    """Return ``text`` unchanged if it can be written as a field; fail loudly if not."""
     bad = [ch for ch in FORBIDDEN if ch in text]
     if bad:
         raise ValueError(f"text contains reserved character(s) {bad!r}: {text!r}")
-    return text.replace("\t", "\\t")
-
-
-def unescape(text: str) -> str:
-    """Undo :func:`escape`."""
-    return text.replace("\\t", "\t") if "\\" in text else text
+    return text
 
 
 def encode_row(row: Row) -> str:
     """Render one full row as a line (without the newline)."""
-    seventh = SEVENTH_SEP.join(f"{escape(k)}{SEVENTH_KV}{escape(v)}" for k, v in row.seventh)
+    seventh = SEVENTH_SEP.join(f"{check_text(k)}{SEVENTH_KV}{check_text(v)}" for k, v in row.seventh)
     fields = (
         row.code,
         row.kind,
         row.parent,
         "1" if row.billable else "0",
-        escape(row.description),
-        NOTE_SEP.join(escape(n) for n in row.excludes1),
-        NOTE_SEP.join(escape(n) for n in row.excludes2),
+        check_text(row.description),
+        NOTE_SEP.join(check_text(n) for n in row.excludes1),
+        NOTE_SEP.join(check_text(n) for n in row.excludes2),
         seventh,
     )
     return "\t".join(fields)
@@ -97,19 +92,21 @@ def encode_row(row: Row) -> str:
 def decode_row(line: str) -> Row:
     """Parse a full row line back into a :class:`Row`."""
     code, kind, parent, billable, description, ex1, ex2, seventh = line.split("\t")
-    pairs = tuple(
-        (k, unescape(v)) for k, _, v in (item.partition(SEVENTH_KV) for item in seventh.split(SEVENTH_SEP) if item)
-    )
     return Row(
         code=code,
         kind=kind,
         parent=parent,
         billable=billable == "1",
-        description=unescape(description),
-        excludes1=tuple(unescape(n) for n in ex1.split(NOTE_SEP)) if ex1 else (),
-        excludes2=tuple(unescape(n) for n in ex2.split(NOTE_SEP)) if ex2 else (),
-        seventh=pairs,
+        description=description,
+        excludes1=tuple(ex1.split(NOTE_SEP)) if ex1 else (),
+        excludes2=tuple(ex2.split(NOTE_SEP)) if ex2 else (),
+        seventh=decode_seventh(seventh),
     )
+
+
+def decode_seventh(field: str) -> tuple[tuple[str, str], ...]:
+    """``A=initial encounter;D=...`` -> ``(("A", "initial encounter"), ("D", ...))``."""
+    return tuple((k, v) for k, _, v in (item.partition(SEVENTH_KV) for item in field.split(SEVENTH_SEP) if item))
 
 
 def render(header: Mapping[str, str], lines: Iterable[str]) -> bytes:

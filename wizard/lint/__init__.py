@@ -64,13 +64,9 @@ def lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     report.questions = len(loaded.tree.questions)
     report.rules = len(loaded.tree.rules)
     report.problems += code_problems(loaded, shown, tabular)
-    try:
-        findings = path_findings(loaded, tabular)
-    except OverflowError as error:
-        report.problems.append(Problem(shown, "", f"the tree has {error}; lint stopped.", fix="split the tree or narrow its conditions."))
-        return report
-    report.paths = findings.paths
-    report.problems += findings_problems(loaded, shown, findings)
+    walked, coverage = path_findings(loaded, tabular)
+    report.paths = walked.paths
+    report.problems += findings_problems(loaded, shown, walked, coverage)
     return report
 
 

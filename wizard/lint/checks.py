@@ -6,29 +6,12 @@ A problem on many paths is reported once, with how many paths show it and one ex
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from wizard.engine.coder import TEMPLATE_FIELD, Coder, derive
-from wizard.engine.engine import Engine
-from wizard.lint.paths import walk_paths
+from wizard.engine.coder import TEMPLATE_FIELD, derive
+from wizard.lint.outcomes import Coverage, OutcomeWalker, Subtree
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Rule, Tree
 from wizard.tree.problems import Problem
-
-
-@dataclass
-class PathFindings:
-    """What the walk over every path found."""
-
-    paths: int = 0
-    visited: set[str] = field(default_factory=set)
-    fired: set[str] = field(default_factory=set)
-    stops: set[str] = field(default_factory=set)
-    problems: dict[tuple[str, ...], list] = field(default_factory=dict)  # key -> [count, message, example]
-
-    def add(self, key: tuple[str, ...], message: str, example: str) -> None:
-        entry = self.problems.setdefault(key, [0, message, example])
-        entry[0] += 1
 
 
 def possible_codes(tree: Tree, rule: Rule) -> Iterator[str]:
@@ -70,66 +53,35 @@ def code_problems(loaded: LoadedTree, shown: str, tabular) -> list[Problem]:  # 
     return problems
 
 
-def path_findings(loaded: LoadedTree, tabular) -> PathFindings:  # noqa: ANN001
-    """Walk every reachable path and check the code set at its end."""
-    tree = loaded.tree
-    engine = Engine(tree)
-    coder = Coder(tree)
-    slot_role = {s.id: s.role for s in tree.sequence}
-    findings = PathFindings()
-    conflicts_cache: dict[frozenset[str], list] = {}
-    findings.visited.add(engine.current.id if engine.current else "")
-    for leaf in walk_paths(engine):
-        findings.paths += 1
-        answers = dict(leaf.answers)
-        findings.visited.update(answers)
-        if leaf.stop:
-            findings.stops.add(leaf.stop)
-        built, template_warnings = coder.codes(answers)
-        example = _describe_path(leaf.answers)
-        for warning in template_warnings:
-            findings.add(("template", warning.id), warning.text, example)
-        codes = [code for code, _ in built]
-        findings.fired.update(rule.id for _, rule in built)
-        if not codes and not leaf.stop:
-            findings.add(("empty", leaf.answers[-1][0] if leaf.answers else ""), "a path ends with no code and no stop", example)
-        if built and slot_role[built[0][1].slot] == "external_cause":
-            findings.add(("external_first", built[0][0]), f"external cause code {built[0][0]} would be first-listed", example)
-        key = frozenset(codes)
-        if key not in conflicts_cache:
-            conflicts_cache[key] = tabular.excludes1_conflicts(codes) if len(codes) > 1 else []
-        for conflict in conflicts_cache[key]:
-            findings.add(
-                ("excludes1", conflict.code, conflict.excluded),
-                f"{conflict.code} and {conflict.excluded} are reported together, but {conflict.owner} says Excludes1: \"{conflict.note}\"",
-                example,
-            )
-    return findings
+def path_findings(loaded: LoadedTree, tabular) -> tuple[Subtree, Coverage]:  # noqa: ANN001
+    """Walk every reachable path (sharing alike prefixes) and check the code set at its end."""
+    walker = OutcomeWalker(loaded.tree, tabular.excludes1_conflicts)
+    return walker.walk(), walker.coverage
 
 
 def _describe_path(answers: tuple[tuple[str, object], ...]) -> str:
     return ", ".join(f"{q}={a}" for q, a in answers)
 
 
-def findings_problems(loaded: LoadedTree, shown: str, findings: PathFindings) -> list[Problem]:
+def findings_problems(loaded: LoadedTree, shown: str, walked: Subtree, coverage: Coverage) -> list[Problem]:
     tree = loaded.tree
     problems = []
-    for (kind, *_), (count, message, example) in findings.problems.items():
+    for (kind, *_), (count, message, example) in walked.findings.items():
         fix = {
             "empty": "add a rule for this path or a [[stops]] entry that explains why there is no code.",
             "excludes1": "tighten the rules' conditions so the two codes never fire together (or use the combination code).",
             "external_first": "external cause codes are never first-listed: add the diagnosis code for this path.",
             "template": "give the derived value an entry for that answer, or narrow the rule's condition.",
         }[kind]
-        problems.append(Problem(shown, "", f"{message} on {count} path(s), e.g. {example}.", fix=fix))
+        problems.append(Problem(shown, "", f"{message} on {count:,} path(s), e.g. {_describe_path(example)}.", fix=fix))
     for index, question in enumerate(tree.questions):
-        if question.id not in findings.visited:
+        if question.id not in coverage.asked:
             problems.append(Problem(shown, f"questions[{index}]", f"question '{question.id}' is never asked: no path reaches it.", fix="check its `when` condition and the questions before it."))
     for index, rule in enumerate(tree.rules):
-        if rule.id not in findings.fired:
+        if rule.id not in coverage.fired:
             problems.append(Problem(shown, f"rules[{index}]", f"rule '{rule.id}' never fires on any path.", fix="check its `when` condition against the flow.", kind="warning"))
     for index, stop in enumerate(tree.stops):
-        if stop.id not in findings.stops:
+        if stop.id not in coverage.stops:
             problems.append(Problem(shown, f"stops[{index}]", f"stop '{stop.id}' is never reached.", fix="check its `when` condition.", kind="warning"))
     return problems
 
