@@ -6,8 +6,13 @@ categories, subcategories, codes and the codes with a 7th character that the lib
 Notes are written on the item that carries them, not inherited (the reader walks parents).
 
 Text is official text except for one clean-up: the XML indents a few 7th-character notes
-with a tab, which the library keeps after the "/" it joins them with ("type I or II/\tinitial
+with a tab, which the library keeps after the "/" it joins them with ("type I or II/<tab>initial
 encounter for open fracture NOS"); the tab is dropped.
+
+The library leaves heading blocks such as "Dorsopathies (M40-M54)" empty and puts the blocks
+they head (M40-M43, M45-M49, M50-M54) beside them; some of these headings carry Excludes
+notes ("Transport accidents (V00-V99)"), so here a heading block becomes the parent of the
+blocks it spans, and its notes are inherited like any ancestor's.
 
 Blocks that hold a single category share its name in the XML (e.g. section ``B99`` holding
 category ``B99``); the file needs one key per item, so such a block is written as ``B99-B99``.
@@ -20,10 +25,12 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from importlib import metadata, resources
 from pathlib import Path
+from types import ModuleType
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -34,14 +41,14 @@ DEFAULT_OUT = REPO / "wizard" / "icd" / "data" / "icd10cm_fy2026.tsv.gz"
 EXPECTED_RELEASE = "FY2026"
 
 
-def _library():  # noqa: ANN202  (the module has no type we could name without importing it)
+def _library() -> ModuleType:
     """Import simple_icd_10_cm only here: it parses 10 MB of XML on import."""
     import simple_icd_10_cm
 
     return simple_icd_10_cm
 
 
-def tabular_version(icd) -> tuple[str, str]:  # noqa: ANN001
+def tabular_version(icd: ModuleType) -> tuple[str, str]:
     """The XML file name the library reads and the ``<version>`` written inside it."""
     name = icd.simple_icd_10_cm._classification_data_package_file_name
     with resources.files(icd.simple_icd_10_cm.data).joinpath(name).open("r", encoding="utf-8") as f:
@@ -52,7 +59,7 @@ def tabular_version(icd) -> tuple[str, str]:  # noqa: ANN001
     return name, match.group(1)
 
 
-def header(icd) -> dict[str, str]:  # noqa: ANN001
+def header(icd: ModuleType) -> dict[str, str]:
     """Header fields: release, source package and version, tabular file and version."""
     xml_name, version = tabular_version(icd)
     release = f"FY{version}"
@@ -70,7 +77,7 @@ def clean(text: str) -> str:
     return re.sub(r"/\s+", "/", text)
 
 
-def kind_of(icd, code: str, as_block: bool) -> str:  # noqa: ANN001
+def kind_of(icd: ModuleType, code: str, as_block: bool) -> str:
     """chapter / block / category / subcategory for headers, ``code`` for a billable leaf."""
     if as_block:
         return "block"
@@ -83,13 +90,14 @@ def kind_of(icd, code: str, as_block: bool) -> str:  # noqa: ANN001
     return "category" if icd.is_category(code) else "subcategory"
 
 
-def rows(icd) -> list[str]:  # noqa: ANN001
+def rows(icd: ModuleType) -> list[str]:
     """One line per item of the tabular, in the library's (tabular) order."""
     codes = icd.get_all_codes(with_dots=True)
     duplicated = _duplicates(codes)
     seen: set[str] = set()
     lines: list[str] = []
     last_full: tuple[str, str] | None = None  # (code, description) of the nearest full row
+    headings: list[str] = []  # open heading blocks of the current chapter, outermost first
     for code in codes:
         as_block = code in duplicated and code not in seen
         seen.add(code)
@@ -97,7 +105,11 @@ def rows(icd) -> list[str]:  # noqa: ANN001
             _check_bare_code(icd, code, last_full)
             lines.append(code)
             continue
-        row = _full_row(icd, code, as_block, duplicated)
+        row = _full_row(icd, code, as_block)
+        if row.kind == "chapter":
+            headings.clear()
+        elif row.kind == "block":
+            row = _nest_under_heading(icd, row, code, as_block, headings)
         lines.append(datafile.encode_row(row))
         last_full = (row.code, row.description)
     return lines
@@ -112,18 +124,37 @@ def _duplicates(codes: list[str]) -> set[str]:
     return dup
 
 
-def _full_row(icd, code: str, as_block: bool, duplicated: set[str]) -> datafile.Row:  # noqa: ANN001
+def _nest_under_heading(icd: ModuleType, row: datafile.Row, code: str, as_block: bool, headings: list[str]) -> datafile.Row:
+    """Give a block the innermost open heading block that spans it as parent; open it if it is one."""
+    first, last = row.code.split("-")
+    while headings and not _spans(headings[-1], first, last):
+        headings.pop()
+    if headings:
+        row = dataclasses.replace(row, parent=headings[-1])
+    if not icd.get_children(code, prioritize_blocks=as_block):
+        headings.append(row.code)
+    return row
+
+
+def _spans(block: str, first: str, last: str) -> bool:
+    """Whether block ``A-B`` spans ``first-last``; plain string order suffices for block endpoints."""
+    lo, hi = block.split("-")
+    return lo <= first and last <= hi
+
+
+def _full_row(icd: ModuleType, code: str, as_block: bool) -> datafile.Row:
     """The full row for a chapter, block, category, subcategory or 7th-character-less code."""
     key = f"{code}-{code}" if as_block else code
     parent = icd.get_parent(code, prioritize_blocks=as_block)
     if parent == code and not as_block:
         parent = f"{code}-{code}"  # the category's parent is its same-named block
     seventh = icd.get_seven_chr_def(code, prioritize_blocks=as_block)
+    kind = kind_of(icd, code, as_block)
     return datafile.Row(
         code=key,
-        kind=kind_of(icd, code, as_block),
+        kind=kind,
         parent=parent,
-        billable=icd.is_leaf(code, prioritize_blocks=as_block),
+        billable=kind == "code",  # a leaf, but not an empty heading block
         description=clean(icd.get_description(code, prioritize_blocks=as_block)),
         excludes1=tuple(clean(n) for n in icd.get_excludes1(code, prioritize_blocks=as_block)),
         excludes2=tuple(clean(n) for n in icd.get_excludes2(code, prioritize_blocks=as_block)),
@@ -131,7 +162,7 @@ def _full_row(icd, code: str, as_block: bool, duplicated: set[str]) -> datafile.
     )
 
 
-def _check_bare_code(icd, code: str, last_full: tuple[str, str] | None) -> None:  # noqa: ANN001
+def _check_bare_code(icd: ModuleType, code: str, last_full: tuple[str, str] | None) -> None:
     """A bare 7th-character code is only written if the reader can rebuild it exactly."""
     parent = icd.get_parent(code)
     if last_full is None or last_full[0] != parent:

@@ -79,18 +79,19 @@ class Coder:
         """(code, rule) pairs in reporting order, and warnings for rules that could not build a code."""
         built: list[tuple[str, Rule]] = []
         warnings: list[Warning] = []
-        seen: set[str] = set()
         for rule in self.fired_rules(answers):
             try:
-                code = build_code(rule.code, self.tree, answers)
+                built.append((build_code(rule.code, self.tree, answers), rule))
             except TemplateError as error:
                 warnings.append(Warning(f"template:{rule.id}", "template", f"Rule {rule.id} could not build its code: {error}."))
-                continue
-            if code not in seen:
-                seen.add(code)
-                built.append((code, rule))
-        built.sort(key=lambda pair: (self._slot_index[pair[1].slot], self._rule_index[pair[1].id]))
-        return built, warnings
+        return self.arrange(built), warnings
+
+    def arrange(self, built: list[tuple[str, Rule]]) -> list[tuple[str, Rule]]:
+        """Reporting order: by slot, then by rule order; a code built twice is kept once, first rule wins."""
+        by_rule = sorted(built, key=lambda pair: self._rule_index[pair[1].id])
+        seen: set[str] = set()
+        unique = [pair for pair in by_rule if not (pair[0] in seen or seen.add(pair[0]))]
+        return sorted(unique, key=lambda pair: (self._slot_index[pair[1].slot], self._rule_index[pair[1].id]))
 
     def code_strings(self, answers: Mapping[str, Answer]) -> list[str]:
         return [code for code, _ in self.codes(answers)[0]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from wizard.tree.models import Answer, Answered, Condition, Matcher, NotIn, Range, Tree
 
@@ -12,6 +12,15 @@ def code_matches(code: str, pattern: str) -> bool:
     if pattern.endswith("-"):
         return code.startswith(pattern[:-1].rstrip("."))
     return code == pattern
+
+
+def _matcher_check(key: str, matcher: Matcher) -> Check:
+    if isinstance(matcher, str):
+        return lambda answers, codes: answers.get(key) == matcher
+    if isinstance(matcher, list):
+        allowed = frozenset(matcher)
+        return lambda answers, codes: answers.get(key) in allowed
+    return lambda answers, codes: matcher_holds(matcher, answers.get(key))
 
 
 def matcher_holds(matcher: Matcher, answer: Answer | None) -> bool:
@@ -30,11 +39,53 @@ def matcher_holds(matcher: Matcher, answer: Answer | None) -> bool:
     raise TypeError(f"unknown matcher {matcher!r}")
 
 
+Check = Callable[[Mapping[str, Answer], Collection[str] | None], bool]
+
+
+def _always(answers: Mapping[str, Answer], codes: Collection[str] | None) -> bool:
+    return True
+
+
+def _both(parts: list[Check]) -> Check:
+    """All parts hold; unrolled for the common short cases, which lint calls millions of times."""
+    if not parts:
+        return _always
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda answers, codes: first(answers, codes) and second(answers, codes)
+
+    def every(answers: Mapping[str, Answer], codes: Collection[str] | None) -> bool:
+        for part in parts:
+            if not part(answers, codes):
+                return False
+        return True
+
+    return every
+
+
+def _either(parts: list[Check]) -> Check:
+    def some(answers: Mapping[str, Answer], codes: Collection[str] | None) -> bool:
+        for part in parts:
+            if part(answers, codes):
+                return True
+        return False
+
+    return some
+
+
 class ConditionEvaluator:
-    """Evaluates conditions of one tree; named conditions (`is = ...`) are looked up in it."""
+    """Evaluates conditions of one tree; named conditions (`is = ...`) are looked up in it.
+
+    Each condition is compiled once into a small closure: lint evaluates rules millions of
+    times, and walking pydantic models each time would dominate its run time.
+    """
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
+        self._compiled: dict[int, Check] = {}
+        self._named: dict[str, Check] = {}
 
     def holds(
         self,
@@ -44,22 +95,43 @@ class ConditionEvaluator:
     ) -> bool:
         if condition is None:
             return True
+        return self.compile(condition)(answers, codes)
+
+    def compile(self, condition: Condition | None) -> Check:
+        if condition is None:
+            return _always
+        check = self._compiled.get(id(condition))
+        if check is None:
+            # Keyed by id: the tree holds every condition for as long as this evaluator lives.
+            check = self._compiled[id(condition)] = self._build(condition)
+        return check
+
+    def _named_check(self, name: str) -> Check:
+        # The loader rejects named conditions that refer to each other in a loop.
+        if name not in self._named:
+            self._named[name] = self.compile(self.tree.conditions[name])
+        return self._named[name]
+
+    def _build(self, condition: Condition) -> Check:
+        parts: list[Check] = []
         for key, matcher in condition.matchers.items():
-            if not matcher_holds(matcher, answers.get(key)):
-                return False
+            parts.append(_matcher_check(key, matcher))
         if condition.codes:
-            if codes is None or not any(code_matches(c, p) for c in codes for p in condition.codes):
-                return False
+            patterns = tuple(condition.codes)
+
+            def has_codes(answers: Mapping[str, Answer], codes: Collection[str] | None) -> bool:
+                return codes is not None and any(code_matches(c, p) for c in codes for p in patterns)
+
+            parts.append(has_codes)
         for name in condition.is_:
-            if not self.holds(self.tree.conditions[name], answers, codes):
-                return False
-        if not all(self.holds(child, answers, codes) for child in condition.all):
-            return False
-        if condition.any and not any(self.holds(child, answers, codes) for child in condition.any):
-            return False
-        if condition.not_ is not None and self.holds(condition.not_, answers, codes):
-            return False
-        return True
+            parts.append(self._named_check(name))
+        parts += [self.compile(child) for child in condition.all]
+        if condition.any:
+            parts.append(_either([self.compile(child) for child in condition.any]))
+        if condition.not_ is not None:
+            negated = self.compile(condition.not_)
+            parts.append(lambda answers, codes: not negated(answers, codes))
+        return _both(parts)
 
     def reads(self, condition: Condition | None) -> set[str]:
         """Question ids a condition depends on, through named conditions too."""

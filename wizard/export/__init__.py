@@ -1,15 +1,15 @@
-"""Exports of a run or a saved session: text, markdown, json (and fhir, from the sessions work).
+"""Exports of a run or a saved session: text, markdown, json and a FHIR R4 Bundle.
 
 Every format is rendered from one `Transcript`, so they never disagree.
 """
 
 from wizard.export.transcript import Transcript, TreeRef, transcript_from_engine
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "fhir")
 
 
-def render(transcript: Transcript, fmt: str) -> str:
-    """Render a transcript in one of FORMATS."""
+def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None) -> str:
+    """Render a transcript in one of FORMATS; patient_ref is used by fhir only."""
     if fmt == "text":
         from wizard.export.text import render_text
 
@@ -22,6 +22,10 @@ def render(transcript: Transcript, fmt: str) -> str:
         from wizard.export.json_export import render_json
 
         return render_json(transcript)
+    if fmt == "fhir":
+        from wizard.export.fhir import render_fhir
+
+        return render_fhir(transcript, patient_ref=patient_ref)
     raise ValueError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
 
 

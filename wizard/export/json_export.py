@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
+from wizard.engine.engine import Step
 from wizard.export.transcript import Transcript
 
 
@@ -33,8 +35,17 @@ def transcript_dict(t: Transcript) -> dict[str, object]:
         ],
         "checklist": [dict(item.as_dict(), checked=item.id in t.checked) for item in result.checklist],
         "warnings": [dict(w.as_dict(), acknowledged=w.id in t.acknowledged) for w in result.warnings],
-        "path": [{"question": s.question, "answer": s.answer, "label": s.label, "prompt": s.prompt} for s in t.path],
+        "path": [_step(s, at) for s, at in zip(t.path, t.answered_at or [None] * len(t.path))],
+        "updated": t.updated.isoformat() if t.updated else None,
+        "flagged": [{"question": f.question, "answer": f.answer, "label": f.label, "prompt": f.prompt, "reason": f.reason} for f in t.flagged],
     }
+
+
+def _step(step: Step, at: datetime | None) -> dict[str, object]:
+    data: dict[str, object] = {"question": step.question, "answer": step.answer, "label": step.label, "prompt": step.prompt}
+    if at is not None:
+        data["at"] = at.isoformat()
+    return data
 
 
 def render_json(t: Transcript) -> str:

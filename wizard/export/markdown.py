@@ -16,7 +16,10 @@ def render_markdown(t: Transcript) -> str:
         out.append(f"- **Date:** {t.created.isoformat(timespec='minutes')}")
     if t.label:
         out.append(f"- **Label:** {_cell(t.label)}")
-    out += [f"- **Tree:** {_cell(t.tree.title)} (`{t.tree.id}` v{t.tree.version})", ""]
+    out.append(f"- **Tree:** {_cell(t.tree.title)} (`{t.tree.id}` v{t.tree.version})")
+    if t.session_id:
+        out.append(f"- **Session:** `{t.session_id}`")
+    out.append("")
     if result.stop:
         out += [f"> Ended early: {_cell(result.stop.message)}", ""]
     out += ["## Codes", "", "| # | Code | Description | Role | Reason |", "|---|---|---|---|---|"]
@@ -29,6 +32,9 @@ def render_markdown(t: Transcript) -> str:
         out += [f"- {_cell(w.text)}" + (" *(acknowledged)*" if w.id in t.acknowledged else "") for w in result.warnings]
     out += ["", "## Questions and answers", "", "| Question | Answer |", "|---|---|"]
     out += [f"| {_cell(s.prompt)} | {_cell(s.label)} |" for s in t.path]
+    if t.flagged:
+        out += ["", "## Answers set aside", "", "The tree changed since these were given.", "", "| Question | Answer | Why |", "|---|---|---|"]
+        out += [f"| {_cell(f.prompt)} | {_cell(f.label)} | {_cell(f.reason)} |" for f in t.flagged]
     out += ["", "## Documentation checklist", ""]
     out += [f"- [{'x' if i.id in t.checked else ' '}] {_cell(i.text)}" + (" *(query)*" if i.kind == "query" else "") for i in result.checklist]
     if not result.checklist:

@@ -23,6 +23,8 @@ def render_text(t: Transcript) -> str:
     if t.label:
         lines += _wrap(f"Label: {t.label}")
     lines += _wrap(f"Tree: {t.tree.title} ({t.tree.id} v{t.tree.version})")
+    if t.session_id:
+        lines.append(f"Session: {t.session_id}")
     lines.append("")
     if result.stop:
         lines += _wrap(f"Ended early: {result.stop.message}")
@@ -41,6 +43,10 @@ def render_text(t: Transcript) -> str:
     lines += ["", "Questions and answers:"]
     for step in t.path:
         lines += _wrap(f"- {step.prompt} {step.label}", "  ", "    ")
+    if t.flagged:
+        lines += ["", "Answers set aside (the tree changed since they were given):"]
+        for flag in t.flagged:
+            lines += _wrap(f"- {flag.prompt} {flag.label}: {flag.reason}", "  ", "    ")
     lines += ["", "Documentation checklist:"]
     if not result.checklist:
         lines.append("  (nothing to add)")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
 from wizard.engine.result import Result
+from wizard.tree.models import Answer
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,17 @@ class TreeRef:
 
 
 @dataclass(frozen=True)
+class FlaggedStep:
+    """An answer set aside when a session was resumed on a changed tree, and why."""
+
+    question: str
+    prompt: str
+    answer: Answer
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Transcript:
     tree: TreeRef
     release: str
@@ -33,6 +45,9 @@ class Transcript:
     acknowledged: frozenset[str] = field(default_factory=frozenset)
     session_id: str | None = None
     app_version: str = ""
+    updated: datetime | None = None
+    answered_at: tuple[datetime, ...] = ()  # beside path, when the session knows the times
+    flagged: tuple[FlaggedStep, ...] = ()
 
     @property
     def open_items(self) -> list[str]:

@@ -109,16 +109,30 @@ class Tabular:
         """The code's Excludes2 notes and those inherited from every ancestor, nearest first."""
         return self._inherited(self._require(code), "excludes2")
 
+    def is_sequela(self, code: str) -> bool:
+        """True for a code whose 7th character means sequela (S39.012S, X50.0XXS)."""
+        pos = self._find(code)
+        if pos is None or not self._is_bare(pos):
+            return False
+        parent = self._parent_pos(pos)
+        meaning = self._seventh_meaning(parent, self._code_at(pos)[-1]) if parent is not None else ""
+        return "sequela" in meaning.lower()
+
     def excludes1_conflicts(self, codes: Sequence[str]) -> list[Excludes1Conflict]:
         """Every pair of ``codes`` where one's Excludes1 notes (inherited ones too) name the other.
 
         Codes are reported normalized; codes the release lacks have no notes but can still be
-        named by another code's note.
+        named by another code's note. A pair with a sequela code is not a conflict: Guidelines
+        I.C.19.a require both the residual condition and the injury code with 7th character S,
+        and the Excludes1 notes that name an injury (e.g. "low back strain") mean the current
+        injury, not its late effect.
         """
         norm = list(dict.fromkeys(self.normalize(c) for c in codes))
         conflicts: list[Excludes1Conflict] = []
         for i, a in enumerate(norm):
             for b in norm[i + 1 :]:
+                if self.is_sequela(a) or self.is_sequela(b):
+                    continue
                 conflicts.extend(self._excludes(a, b))
                 conflicts.extend(self._excludes(b, a))
         return list(dict.fromkeys(conflicts))
@@ -183,14 +197,16 @@ class Tabular:
         nearest: dict[int, str] = {}  # line -> raw 7th-character definition in force there
         parsed: dict[str, dict[str, str]] = {"": {}}
         description = ""
+        row = -1  # the nearest full row above: a bare code's parent
         for pos, line in enumerate(self._raw.lines):
             if "\t" in line:
                 code, _, parent, billable, description, _, _, seventh = line.split("\t")
                 nearest[pos] = seventh or nearest.get(index.get(parent, -1), "")
+                row = pos
                 if billable == "1":
                     entries.append((pos, dotless(code), description.lower()))
                 continue
-            definition = nearest[self._raw.base[line]]
+            definition = nearest[row]
             if definition not in parsed:
                 parsed[definition] = dict(datafile.decode_seventh(definition))
             entries.append((pos, dotless(line), f"{description}, {parsed[definition].get(line[-1], '')}".lower()))
@@ -208,7 +224,7 @@ class Tabular:
         return pos
 
     def _is_bare(self, pos: int) -> bool:
-        return "\t" not in self._raw.lines[pos]
+        return self._raw.is_bare(pos)
 
     def _code_at(self, pos: int) -> str:
         return self._raw.lines[pos].split("\t", 1)[0]
@@ -216,7 +232,7 @@ class Tabular:
     def _parent_pos(self, pos: int) -> int | None:
         line = self._raw.lines[pos]
         if "\t" not in line:
-            return self._raw.base[line]
+            return self._raw.bare_parent(pos)
         return self._raw.index.get(line.split("\t", 3)[2])
 
     def _chain(self, pos: int) -> Iterator[int]:
@@ -232,16 +248,16 @@ class Tabular:
         inside = {pos}
         for j in range(pos + 1, len(self._raw.lines)):
             parent = self._parent_pos(j)
-            if parent not in inside:
+            if parent is None or parent not in inside:
                 return
             inside.add(j)
-            yield j, parent  # type: ignore[misc]  # parent is in `inside`, so not None
+            yield j, parent
 
     def _bare_children(self, pos: int) -> list[int]:
-        """The 7th-character codes directly under ``pos`` (they follow it immediately)."""
+        """The 7th-character codes directly under ``pos``: the bare lines right after it."""
         found: list[int] = []
         j = pos + 1
-        while j < len(self._raw.lines) and self._is_bare(j) and self._raw.base[self._raw.lines[j]] == pos:
+        while j < len(self._raw.lines) and self._is_bare(j):
             found.append(j)
             j += 1
         return found
@@ -264,7 +280,7 @@ class Tabular:
         if "\t" in line:
             row = datafile.decode_row(line)
             return CodeInfo(row.code, row.kind, row.parent, row.description, row.billable)
-        base = self._raw.base[line]
+        base = self._raw.bare_parent(pos)
         parent = datafile.decode_row(self._raw.lines[base])
         description = f"{parent.description}, {self._seventh_meaning(base, line[-1])}"
         return CodeInfo(line, "code", parent.code, description, True)

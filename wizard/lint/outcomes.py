@@ -54,6 +54,9 @@ class Coverage:
 
 
 Conflicts = Callable[[list[str]], list]
+# A decided rule: (code, rule), or (TEMPLATE_FAILED, rule, why) when its code could not be built.
+Decided = tuple[tuple, ...]
+TEMPLATE_FAILED = "!template"
 
 
 class OutcomeWalker:
@@ -70,6 +73,7 @@ class OutcomeWalker:
         self._position = {q.id: i for i, q in enumerate(tree.questions)}
         self._slot_index = {s.id: i for i, s in enumerate(tree.sequence)}
         self._slot_role = {s.id: s.role for s in tree.sequence}
+        self._rule_key = {r.id: (self._slot_index[r.slot], i) for i, r in enumerate(tree.rules)}
         self._prepare_rules()
         self._prepare_flow()
 
@@ -88,6 +92,9 @@ class OutcomeWalker:
             self._rule_reads[rule.id] = frozenset(reads)
             self._rule_last[rule.id] = max((self._position[q] for q in reads), default=-1)
             self._rule_codes[rule.id] = set(possible_codes(self.tree, rule))
+        self._rules_by_last: dict[int, list[Rule]] = {}
+        for rule in self.tree.rules:
+            self._rules_by_last.setdefault(self._rule_last[rule.id], []).append(rule)
         # For each position: the rules still undecided there, and every code they could add.
         self._undecided: list[list[Rule]] = []
         self._future_codes: list[set[str]] = []
@@ -120,51 +127,67 @@ class OutcomeWalker:
         sys.setrecursionlimit(max(old_limit, 4 * len(self.tree.questions) + 1000))
         try:
             self.engine.restart()
-            return self._explore()
+            return self._explore((), -1)
         finally:
             sys.setrecursionlimit(old_limit)
 
-    def _explore(self) -> Subtree:
+    def _explore(self, decided: Decided, since: int) -> Subtree:
+        """The paths below the engine's current state.
+
+        `decided` holds the codes of rules decided before position `since`; the rules whose
+        last question lies between `since` and here are decided now, once, for this path.
+        """
         engine = self.engine
         question = engine.current
-        if question is None:
-            return self._leaf()
-        self.coverage.asked.add(question.id)
+        position = self._position[question.id] if question is not None else len(self.tree.questions)
         answers = engine.answers
-        signature = self._signature(question.id, answers)
+        decided = decided + self._newly_decided(since, position, answers)
+        if question is None:
+            return self._leaf(decided)
+        self.coverage.asked.add(question.id)
+        signature = self._signature(question.id, position, answers, decided)
         known = self._memo.get(signature)
         if known is not None:
             return known
         below = Subtree()
         for answer in self._choices[question.id]:
             engine.answer(answer)
-            below.absorb(self._explore(), ((question.id, answer),))
+            below.absorb(self._explore(decided, position), ((question.id, answer),))
             engine.back()
         self._memo[signature] = below
         return below
 
-    def _signature(self, question_id: str, answers: Mapping[str, Answer]) -> tuple:
-        position = self._position[question_id]
+    def _newly_decided(self, since: int, position: int, answers: Mapping[str, Answer]) -> Decided:
+        found = []
+        for last in range(since, position):
+            for rule in self._rules_by_last.get(last, ()):
+                if self.evaluator.holds(rule.when, answers):
+                    self.coverage.fired.add(rule.id)
+                    try:
+                        found.append((build_code(rule.code, self.tree, answers), rule))
+                    except TemplateError as error:
+                        found.append((TEMPLATE_FAILED, rule, str(error)))
+        return tuple(found)
+
+    def _signature(self, question_id: str, position: int, answers: Mapping[str, Answer], decided: Decided) -> tuple:
         projection = tuple(answers.get(q) for q in self._signature_reads[question_id])
-        decided = self._decided_codes(position, answers)
-        self.coverage.fired.update(rule.id for _, rule in decided)
-        relevant = frozenset(code for code, _ in decided if self._may_clash(code, position))
-        first = min(((self._slot_index[r.slot], self._rule_position(r)) for _, r in decided), default=None)
-        clashes = self._clashes([code for code, _ in decided])
-        return (question_id, projection, bool(decided), first, relevant, clashes)
+        codes = [item[0] for item in decided if item[0] != TEMPLATE_FAILED]
+        relevant = frozenset(code for code in codes if self._may_clash(code, position))
+        failed = frozenset(item[1].id for item in decided if item[0] == TEMPLATE_FAILED)
+        return (question_id, projection, bool(decided), self._first_class(decided, position), relevant, self._clashes(codes), failed)
 
-    def _decided_codes(self, position: int, answers: Mapping[str, Answer]) -> list[tuple[str, Rule]]:
-        decided = []
-        for rule in self.tree.rules:
-            if self._rule_last[rule.id] < position and self.evaluator.holds(rule.when, answers):
-                try:
-                    decided.append((build_code(rule.code, self.tree, answers), rule))
-                except TemplateError:
-                    decided.append(("!" + rule.id, rule))
-        return decided
+    def _first_class(self, decided: Decided, position: int) -> tuple[bool, int] | None:
+        """What the decided codes tell about the first-listed code, and nothing more.
 
-    def _rule_position(self, rule: Rule) -> int:
-        return self.tree.rules.index(rule)
+        The first code of the result is the earliest decided one unless a rule still undecided
+        sorts before it; so its role and how many undecided rules sort before it are enough.
+        """
+        if not decided:
+            return None
+        first = min(decided, key=lambda item: self._rule_key[item[1].id])[1]
+        key = self._rule_key[first.id]
+        before = sum(1 for rule in self._undecided[position] if self._rule_key[rule.id] < key)
+        return (self._slot_role[first.slot] == "external_cause", before)
 
     def _may_clash(self, code: str, position: int) -> bool:
         """Could a decided code clash with any code that a rule still undecided might add?"""
@@ -174,43 +197,35 @@ class OutcomeWalker:
         return self._clashing[key]
 
     def _pair_clashes(self, a: str, b: str) -> bool:
-        if a.startswith("!") or b.startswith("!") or a == b:
-            return False
-        return bool(self._clashes([a, b]))
+        return a != b and bool(self._clashes([a, b]))
 
     def _clashes(self, codes: list[str]) -> frozenset:
-        real = [c for c in codes if not c.startswith("!")]
-        if len(real) < 2:
+        if len(codes) < 2:
             return frozenset()
-        key = frozenset(real)
+        key = frozenset(codes)
         if key not in self._conflict_cache:
-            self._conflict_cache[key] = self.conflicts(sorted(real))
+            self._conflict_cache[key] = self.conflicts(sorted(key))
         return frozenset((c.code, c.excluded) for c in self._conflict_cache[key])
 
-    def _leaf(self) -> Subtree:
-        engine = self.engine
+    def _leaf(self, decided: Decided) -> Subtree:
         leaf = Subtree(paths=1)
-        stop = engine.stop
+        stop = self.engine.stop
         if stop is not None:
             self.coverage.stops.add(stop.id)
-        answers = engine.answers
-        built, template_warnings = self.coder.codes(answers)
-        self.coverage.fired.update(rule.id for _, rule in built)
-        for warning in template_warnings:
-            leaf.add(("template", warning.id), warning.text, ())
+        for item in decided:
+            if item[0] == TEMPLATE_FAILED:
+                leaf.add(("template", item[1].id), f"rule {item[1].id} could not build its code: {item[2]}", ())
+        built = self.coder.arrange([(item[0], item[1]) for item in decided if item[0] != TEMPLATE_FAILED])
         codes = [code for code, _ in built]
         if not codes and stop is None:
             leaf.add(("empty",), "a path ends with no code and no stop", ())
         if built and self._slot_role[built[0][1].slot] == "external_cause":
             leaf.add(("external_first", built[0][0]), f"external cause code {built[0][0]} would be first-listed", ())
-        key = frozenset(codes)
-        if len(codes) > 1:
-            if key not in self._conflict_cache:
-                self._conflict_cache[key] = self.conflicts(sorted(codes))
-            for conflict in self._conflict_cache[key]:
-                leaf.add(
-                    ("excludes1", conflict.code, conflict.excluded),
-                    f"{conflict.code} and {conflict.excluded} are reported together, but {conflict.owner} says Excludes1: \"{conflict.note}\"",
-                    (),
-                )
+        self._clashes(codes)
+        for conflict in self._conflict_cache.get(frozenset(codes), []) if len(codes) > 1 else []:
+            leaf.add(
+                ("excludes1", conflict.code, conflict.excluded),
+                f"{conflict.code} and {conflict.excluded} are reported together, but {conflict.owner} says Excludes1: \"{conflict.note}\"",
+                (),
+            )
         return leaf

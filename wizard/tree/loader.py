@@ -13,7 +13,6 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -42,8 +41,19 @@ class LoadedTree:
 
 
 def bundled_trees_dir() -> Path:
-    """The folder of the shipped trees, in a checkout (trees/) or inside the installed wheel."""
-    return Path(str(resources.files("wizard.bundled_trees")))
+    """The folder of the shipped trees: inside the installed wheel, or trees/ in a checkout.
+
+    The wheel carries trees/ as wizard/bundled_trees (see pyproject.toml); an editable
+    install (make run, make test) does not, so a checkout is recognised by its pyproject.toml.
+    """
+    package = Path(__file__).resolve().parents[1]
+    inside = package / "bundled_trees"
+    if inside.is_dir():
+        return inside
+    checkout = package.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "trees").is_dir():
+        return checkout / "trees"
+    raise TreeError([Problem(str(inside), "", "the shipped trees are missing from this installation.", fix="reinstall wizard, or pass --tree PATH.")])
 
 
 def default_tree_path() -> Path:

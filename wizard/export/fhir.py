@@ -1,0 +1,157 @@
+"""FHIR R4 export: a collection Bundle built and validated with the fhir.resources R4B models.
+
+The Bundle holds, in this order:
+
+* one Condition per code, in reporting order: `code.coding` is ICD-10-CM
+  (`http://hl7.org/fhir/sid/icd-10-cm`, dotted code, the official description as display),
+  category `encounter-diagnosis`. R4 has no element for a diagnosis's place on a claim
+  (that is Encounter.diagnosis.rank or Claim.diagnosis.sequence, which we cannot fill
+  without an encounter), so the sequence is recorded twice on each Condition: as the
+  extension SEQUENCE_EXTENSION (valuePositiveInt, 1 = first-listed) and in a note that
+  also gives the role and the reason;
+* a QuestionnaireResponse with the answered path (option answers as valueCoding with the
+  option id as code and the label as display, numbers as valueInteger);
+* a Provenance whose targets are all of the above, naming the app and its version, the
+  tree (id, version, sha256) and the ICD-10-CM release.
+
+The subject is the placeholder `Patient/example`, marked as such in its display, unless a
+patient reference is given. Entry ids are UUIDs derived from the session (or the run), so
+exporting the same session twice gives the same bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import datetime, timezone
+
+from fhir.resources.R4B.bundle import Bundle
+
+from wizard.export.transcript import Transcript
+
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+# Not a published extension: a placeholder canonical (the .example domain is reserved) until
+# the project publishes a StructureDefinition for it.
+SEQUENCE_EXTENSION = "https://wizard-lbp.example/fhir/StructureDefinition/diagnosis-sequence"
+PLACEHOLDER_PATIENT = "Patient/example"
+PLACEHOLDER_DISPLAY = "PLACEHOLDER patient: no patient was identified; replace this reference before filing"
+_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:wizard-lbp:fhir-export")
+
+_FHIR_ID = r"[A-Za-z0-9\-.]{1,64}"
+_PATIENT_REF = re.compile(
+    rf"^(?:(?:https?://[^\s/]+(?:/[^\s/]+)*/)?(?:Patient|Group)/{_FHIR_ID}(?:/_history/{_FHIR_ID})?"
+    r"|urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
+)
+
+
+def check_patient_ref(text: str) -> str:
+    """A FHIR reference to the subject: Patient/ID, a full URL ending in Patient/ID, or urn:uuid:..."""
+    text = text.strip()
+    if not _PATIENT_REF.fullmatch(text):
+        raise ValueError(
+            f"'{text}' is not a patient reference; give Patient/ID (ID: letters, digits, '-' and '.', "
+            "at most 64), a full URL ending in Patient/ID, or urn:uuid:..."
+        )
+    return text
+
+
+def render_fhir(t: Transcript, patient_ref: str | None = None) -> str:
+    return build_bundle(t, patient_ref).model_dump_json(indent=2) + "\n"
+
+
+def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
+    """The Bundle for a transcript, validated by the R4B models as it is built."""
+    when = (t.updated or t.created or datetime.now(timezone.utc)).isoformat()
+    key = t.session_id or _run_key(t)
+
+    def urn(part: str) -> str:
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{key}/{part}')}"
+
+    if patient_ref:
+        subject = {"reference": check_patient_ref(patient_ref)}
+    else:
+        subject = {"reference": PLACEHOLDER_PATIENT, "display": PLACEHOLDER_DISPLAY}
+    entries = [(urn(f"condition/{n}"), _condition(t, n, subject, when)) for n in range(1, len(t.result.codes) + 1)]
+    entries.append((urn("questionnaire-response"), _questionnaire_response(t, subject, when)))
+    entries.append((urn("provenance"), _provenance(t, [url for url, _ in entries], when)))
+    bundle = {
+        "resourceType": "Bundle",
+        "id": urn("bundle").removeprefix("urn:uuid:"),
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": urn("bundle")},
+        "type": "collection",
+        "timestamp": when,
+        "entry": [{"fullUrl": url, "resource": dict(resource, id=url.removeprefix("urn:uuid:"))} for url, resource in entries],
+    }
+    return Bundle.model_validate(bundle)
+
+
+def _run_key(t: Transcript) -> str:
+    """A stable key for a run that has no session id: the tree and the answers."""
+    text = "|".join([t.tree.sha256, t.tree.id, *(f"{s.question}={s.answer}" for s in t.path)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _condition(t: Transcript, sequence: int, subject: dict, when: str) -> dict:
+    line = t.result.codes[sequence - 1]
+    coding = {"system": ICD10CM, "code": line.code}
+    official = line.description and not line.description.startswith("(")
+    if official:
+        coding["display"] = line.description
+    condition = {
+        "resourceType": "Condition",
+        "extension": [{"url": SEQUENCE_EXTENSION, "valuePositiveInt": sequence}],
+        "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active", "display": "Active"}]},
+        "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis", "display": "Encounter Diagnosis"}]}],
+        "code": {"coding": [coding], "text": line.description if official else line.code},
+        "subject": subject,
+        "recordedDate": when,
+        "note": [{"text": f"Reporting sequence {sequence} of {len(t.result.codes)} ({line.role}). Why: {line.reason_line()}"}],
+    }
+    if not t.result.complete:
+        # The tree was left before its end: the code set may still change.
+        condition["verificationStatus"] = {"coding": [{"system": CONDITION_VERIFICATION, "code": "provisional", "display": "Provisional"}]}
+    return condition
+
+
+def _questionnaire_response(t: Transcript, subject: dict, when: str) -> dict:
+    items = []
+    for step in t.path:
+        if isinstance(step.answer, int):
+            answer = {"valueInteger": step.answer}
+        else:
+            answer = {"valueCoding": {"code": step.answer, "display": step.label}}
+        items.append({"linkId": step.question, "text": step.prompt, "answer": [answer]})
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "completed" if t.result.complete else "in-progress",
+        "subject": subject,
+        "authored": when,
+    }
+    if items:
+        response["item"] = items
+    return response
+
+
+def _provenance(t: Transcript, targets: list[str], when: str) -> dict:
+    tree = t.tree
+    sha = f", sha256 {tree.sha256}" if tree.sha256 else ""
+    return {
+        "resourceType": "Provenance",
+        "target": [{"reference": url} for url in targets],
+        "recorded": when,
+        "agent": [
+            {
+                "type": {"coding": [{"system": PARTICIPANT_TYPE, "code": "assembler", "display": "Assembler"}]},
+                "who": {"display": f"wizard {t.app_version} (wizard-lbp, decision-tree ICD-10-CM coding assistant)"},
+            }
+        ],
+        "entity": [
+            {"role": "source", "what": {"display": f"Decision tree '{tree.title}' ({tree.id} v{tree.version}{sha})"}},
+            {"role": "source", "what": {"display": f"ICD-10-CM {t.release}"}},
+        ],
+    }

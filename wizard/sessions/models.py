@@ -1,0 +1,212 @@
+"""The session file: pydantic models for what a saved session holds (schema_version 1).
+
+A session is written as TOML. It keeps the answers as they were shown (prompt, label,
+time), the result as it stood at the last save (so a session can be exported without the
+tree or the ICD tabular), the checklist ticks and the acknowledged warnings. Every model
+forbids unknown keys, so a damaged or hand-mangled file is reported, not half-read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Annotated, Literal, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
+
+from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
+
+SCHEMA_VERSION = 1
+# YYYYMMDD-HHMMSS-xxxxxxxx: UTC creation time, then 32 random bits. Only these characters
+# ever reach a file name, so no id can name a path outside the sessions folder.
+SESSION_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")
+ID_SHAPE = "YYYYMMDD-HHMMSS-xxxxxxxx"
+LABEL_MAX = 200
+
+AnswerValue = Union[StrictInt, StrictStr]
+Status = Literal["in_progress", "complete"]
+FlagReason = Literal["unknown_question", "invalid_answer", "not_reached"]
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def valid_id(text: str) -> bool:
+    return bool(SESSION_ID.fullmatch(text))
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TreeRecord(Record):
+    id: str
+    title: str
+    version: str
+    sha256: str
+    path: str
+
+
+class AnswerRecord(Record):
+    """One answer as the user saw it, and when it was given."""
+
+    question: str
+    prompt: str
+    answer: AnswerValue
+    label: str
+    at: AwareDatetime
+
+
+class Flag(Record):
+    """An answer that no longer fits a changed tree: kept here, out of the result, with the reason."""
+
+    question: str
+    prompt: str
+    answer: AnswerValue
+    label: str
+    at: AwareDatetime
+    reason: FlagReason
+    message: str
+    flagged_at: AwareDatetime
+    tree_sha256: str = Field(description="the tree the answer was checked against")
+
+
+class BecauseRecord(Record):
+    question: str
+    prompt: str
+    answer: AnswerValue
+    label: str
+
+
+class CodeRecord(Record):
+    code: str
+    description: str
+    role: Literal["first-listed", "additional", "external cause"]
+    slot: str
+    rule: str
+    reason: str
+    because: list[BecauseRecord] = Field(default_factory=list)
+    cite: list[str] = Field(default_factory=list)
+    confidence: str = "high"
+
+
+class ChecklistRecord(Record):
+    id: str
+    text: str
+    kind: str
+    cite: list[str] = Field(default_factory=list)
+
+
+class WarningRecord(Record):
+    id: str
+    kind: str
+    text: str
+    codes: list[str] = Field(default_factory=list)
+
+
+class StopRecord(Record):
+    id: str
+    message: str
+    cite: list[str] = Field(default_factory=list)
+
+
+class ResultRecord(Record):
+    """The engine's Result as it stood at the last save."""
+
+    complete: bool = False
+    release: str = ""
+    stop: StopRecord | None = None
+    codes: list[CodeRecord] = Field(default_factory=list)
+    checklist: list[ChecklistRecord] = Field(default_factory=list)
+    warnings: list[WarningRecord] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, result: Result) -> ResultRecord:
+        return cls(
+            complete=result.complete,
+            release=result.release,
+            stop=StopRecord(id=result.stop.id, message=result.stop.message, cite=list(result.stop.cite)) if result.stop else None,
+            codes=[
+                CodeRecord(
+                    code=c.code,
+                    description=c.description,
+                    role=c.role,
+                    slot=c.slot,
+                    rule=c.rule,
+                    reason=c.reason,
+                    because=[BecauseRecord(question=b.question, prompt=b.prompt, answer=b.answer, label=b.label) for b in c.because],
+                    cite=list(c.cite),
+                    confidence=c.confidence,
+                )
+                for c in result.codes
+            ],
+            checklist=[ChecklistRecord(id=i.id, text=i.text, kind=i.kind, cite=list(i.cite)) for i in result.checklist],
+            warnings=[WarningRecord(id=w.id, kind=w.kind, text=w.text, codes=list(w.codes)) for w in result.warnings],
+            notes=list(result.notes),
+        )
+
+    def to_result(self) -> Result:
+        return Result(
+            codes=tuple(
+                CodeLine(
+                    code=c.code,
+                    description=c.description,
+                    role=c.role,
+                    slot=c.slot,
+                    rule=c.rule,
+                    reason=c.reason,
+                    because=tuple(Because(b.question, b.prompt, b.answer, b.label) for b in c.because),
+                    cite=tuple(c.cite),
+                    confidence=c.confidence,
+                )
+                for c in self.codes
+            ),
+            checklist=tuple(ChecklistItem(i.id, i.text, i.kind, tuple(i.cite)) for i in self.checklist),
+            warnings=tuple(Warning(w.id, w.kind, w.text, tuple(w.codes)) for w in self.warnings),
+            complete=self.complete,
+            stop=StopInfo(self.stop.id, self.stop.message, tuple(self.stop.cite)) if self.stop else None,
+            release=self.release,
+            notes=tuple(self.notes),
+        )
+
+
+class Session(BaseModel):
+    """One encounter's run of a tree, as saved. The recorder changes it in place and saves it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: Annotated[str, Field(pattern=SESSION_ID.pattern)]
+    created: AwareDatetime
+    updated: AwareDatetime
+    status: Status = "in_progress"
+    label: Annotated[str, Field(max_length=LABEL_MAX)] | None = None
+    app_version: str
+    tree: TreeRecord
+    icd10cm_release: str
+    answers: list[AnswerRecord] = Field(default_factory=list)
+    # Answers kept from a change to an earlier answer, waiting for their question to come round.
+    pending: list[AnswerRecord] = Field(default_factory=list)
+    flagged: list[Flag] = Field(default_factory=list)
+    result: ResultRecord = Field(default_factory=ResultRecord)
+    checked: list[str] = Field(default_factory=list)
+    acknowledged: list[str] = Field(default_factory=list)
+
+    @field_validator("label")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return clean_label(value)
+
+
+def clean_label(value: str | None) -> str | None:
+    """A label is one line of printable text; empty means none."""
+    if value is None:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("a label is one line of text without control characters")
+    value = value.strip()
+    if len(value) > LABEL_MAX:
+        raise ValueError(f"a label is at most {LABEL_MAX} characters")
+    return value or None

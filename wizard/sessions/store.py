@@ -1,0 +1,287 @@
+"""The sessions store: one TOML file per session in one folder, written atomically.
+
+`<id>.toml` holds the session, `<id>.lock` is its lock while a process has it open, and
+`.<id>.toml.*.tmp` are writes in flight. A file that cannot be read (corrupt, cut short,
+written by a newer wizard, a link) is reported with the reason and left exactly as it is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+from pydantic import ValidationError
+
+from wizard.sessions.errors import SessionError, SessionLocked
+from wizard.sessions.files import Busy, FileLock, UnsafeFile, ensure_folder, fsync_folder, read_regular, write_atomic
+from wizard.sessions.location import DEFAULT_SOURCES, Location, resolve_location
+from wizard.sessions.models import ID_SHAPE, SCHEMA_VERSION, ResultRecord, Session, TreeRecord, now, valid_id
+from wizard.tree.loader import LoadedTree
+
+HEADER = (
+    "# A wizard session (schema_version 1), written by wizard after every answer.\n"
+    "# Keep patient identifiers out of the label. Edit with care: the last line must stay.\n"
+)
+END_MARK = "# end of wizard session"
+PREFIX = re.compile(r"^[0-9a-f-]{1,24}$")
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    """One file of the folder: its session, or why it cannot be read."""
+
+    id: str
+    path: Path
+    session: Session | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.session is not None
+
+
+def tree_record(loaded: LoadedTree) -> TreeRecord:
+    info = loaded.tree.tree
+    return TreeRecord(id=info.id, title=info.title, version=info.version, sha256=loaded.sha256, path=str(loaded.path.absolute()))
+
+
+class SessionStore:
+    """Sessions in one folder. Safe to share between threads; processes coordinate by locks."""
+
+    def __init__(self, folder: Path, source: str = "given") -> None:
+        self.folder = Path(folder)
+        self.source = source
+        self._claims: dict[str, tuple[FileLock, int]] = {}
+        self._guard = threading.Lock()
+
+    @classmethod
+    def resolve(cls, cli_dir: Path | None, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> SessionStore:
+        """The store for this run: --sessions, then WIZARD_SESSIONS_DIR, the checkout, the user folder."""
+        location: Location = resolve_location(cli_dir, environ, cwd)
+        return cls(location.folder, location.source)
+
+    def __repr__(self) -> str:
+        return f"SessionStore({str(self.folder)!r}, source={self.source!r})"
+
+    # -- paths -----------------------------------------------------------------------------
+
+    def path_of(self, session_id: str) -> Path:
+        """The file of a session id; anything but a well-formed id is refused, so no path escapes."""
+        if not isinstance(session_id, str) or not valid_id(session_id):
+            raise SessionError(
+                self.folder,
+                f"{session_id!r} is not a session id (ids look like {ID_SHAPE})",
+                "copy an id from 'wizard sessions list'",
+            )
+        return self.folder / f"{session_id}.toml"
+
+    def _lock_path(self, session_id: str) -> Path:
+        return self.path_of(session_id).with_suffix(".lock")
+
+    # -- new, save, load ---------------------------------------------------------------------
+
+    def new(self, loaded: LoadedTree, label: str | None = None) -> Session:
+        """A new, unsaved session for a tree; the first save writes it."""
+        from wizard import __version__
+
+        created = now()
+        while True:
+            session_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+            if not os.path.lexists(self.path_of(session_id)):
+                break
+        release = loaded.tree.tree.icd10cm_release
+        try:
+            return Session(
+                id=session_id,
+                created=created,
+                updated=created,
+                label=label,
+                app_version=__version__,
+                tree=tree_record(loaded),
+                icd10cm_release=release,
+                result=ResultRecord(release=release),
+            )
+        except ValidationError as error:
+            problem = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+            raise SessionError(self.folder, f"the label cannot be used: {problem}", "give a short one-line label, or none") from None
+
+    def save(self, session: Session) -> None:
+        """Write the session atomically (temp file, fsync, rename, fsync of the folder)."""
+        path = self.path_of(session.id)
+        text = HEADER + tomli_w.dumps(session.model_dump(mode="python", exclude_none=True)) + END_MARK + "\n"
+        try:
+            ensure_folder(self.folder, tighten=self.source in DEFAULT_SOURCES)
+            with self._locked(session.id):
+                write_atomic(path, text.encode("utf-8"))
+        except SessionLocked:
+            raise
+        except UnsafeFile as error:
+            raise SessionError(path, f"{error.strerror}; wizard never writes a session through it", "move it out of the sessions folder") from None
+        except OSError as error:
+            raise SessionError(
+                path,
+                f"could not be saved ({error.strerror or error})",
+                "make the folder writable or free some space; the session is kept in memory and the next change saves it again",
+            ) from None
+
+    def load(self, session_id: str) -> Session:
+        path = self.path_of(session_id)
+        return self._read(path, session_id)
+
+    def _read(self, path: Path, session_id: str) -> Session:
+        leave = f"wizard leaves the file as it is; restore it from a backup, or remove it with 'wizard sessions delete {session_id}'"
+        try:
+            raw = read_regular(path)
+        except FileNotFoundError:
+            raise SessionError(path, f"no session {session_id} in {self.folder}", "run 'wizard sessions list' for the ids in this folder") from None
+        except UnsafeFile as error:
+            raise SessionError(path, f"{error.strerror}; wizard never reads a session through it", leave) from None
+        except OSError as error:
+            raise SessionError(path, f"cannot be read ({error.strerror or error})", "check the file's permissions") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SessionError(path, f"is not UTF-8 text (byte {error.start}): the file is corrupt", leave) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SessionError(path, f"is not valid TOML ({error}): the file is corrupt or cut short", leave) from None
+        version = data.get("schema_version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+            raise SessionError(
+                path,
+                f"was written by a newer wizard (schema_version {version}; this wizard reads {SCHEMA_VERSION})",
+                "open it with that newer wizard, or upgrade this one",
+            )
+        if version != SCHEMA_VERSION:
+            raise SessionError(path, f"has schema_version {version!r}, not {SCHEMA_VERSION}: it is not a session file wizard can read", leave)
+        if text.rstrip().rsplit("\n", 1)[-1].strip() != END_MARK:
+            raise SessionError(path, f"is cut short: its last line is not '{END_MARK}'", leave)
+        try:
+            session = Session.model_validate(data)
+        except ValidationError as error:
+            raise SessionError(path, f"does not match the session format: {_problems(error)}", leave) from None
+        if session.id != session_id:
+            raise SessionError(path, f"holds session {session.id}, not {session_id}", f"rename it to {session.id}.toml")
+        return session
+
+    # -- listing, finding, deleting ----------------------------------------------------------
+
+    def list(self) -> list[SessionListing]:
+        """Every session file, newest first; unreadable ones carry the reason. Never raises for a file."""
+        try:
+            names = sorted((e.name for e in os.scandir(self.folder)), reverse=True)
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise SessionError(self.folder, f"the sessions folder cannot be read ({error.strerror})", "check its permissions, or choose another with --sessions") from None
+        listings = []
+        for name in names:
+            if not name.endswith(".toml") or name.startswith("."):
+                continue
+            path = self.folder / name
+            session_id = name.removesuffix(".toml")
+            if not valid_id(session_id):
+                listings.append(SessionListing(session_id, path, error=f"the file name is not a session id ({ID_SHAPE}.toml)"))
+                continue
+            try:
+                listings.append(SessionListing(session_id, path, session=self._read(path, session_id)))
+            except SessionError as error:
+                listings.append(SessionListing(session_id, path, error=error.problem))
+        return listings
+
+    def latest_in_progress(self) -> Session | None:
+        sessions = [item.session for item in self.list() if item.session and item.session.status == "in_progress"]
+        return max(sessions, key=lambda s: s.updated, default=None)
+
+    def match(self, text: str) -> str:
+        """A full id, or the one id that starts with text."""
+        if valid_id(text):
+            return text
+        if not PREFIX.fullmatch(text or ""):
+            self.path_of(text)  # raises with the message about what an id looks like
+        try:
+            ids = [n.removesuffix(".toml") for n in os.listdir(self.folder) if n.endswith(".toml")]
+        except OSError:
+            ids = []
+        found = sorted(i for i in ids if valid_id(i) and i.startswith(text))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise SessionError(self.folder, f"no session id starts with '{text}'", "run 'wizard sessions list' for the ids in this folder")
+        raise SessionError(self.folder, f"'{text}' starts {len(found)} session ids ({', '.join(found[:4])}{', ...' if len(found) > 4 else ''})", "give more of the id")
+
+    def delete(self, session_id: str) -> None:
+        """Remove a session file (readable or not); refused while another process has it open."""
+        path = self.path_of(session_id)
+        with self._locked(session_id):
+            try:
+                os.unlink(path)  # unlinks a planted link itself, never its target
+            except FileNotFoundError:
+                raise SessionError(path, f"no session {session_id} in {self.folder}", "run 'wizard sessions list' for the ids in this folder") from None
+            except OSError as error:
+                raise SessionError(path, f"cannot be deleted ({error.strerror})", "check the folder's permissions") from None
+            fsync_folder(self.folder)
+
+    # -- locks ------------------------------------------------------------------------------
+
+    def claim(self, session_id: str) -> None:
+        """Hold the session's lock until release() or the end of the process.
+
+        Raises SessionLocked when another process holds it, SessionError when the lock file
+        cannot be made (a read-only folder). Claims by one store nest.
+        """
+        with self._guard:
+            if session_id in self._claims:
+                lock, count = self._claims[session_id]
+                self._claims[session_id] = (lock, count + 1)
+                return
+            lock = self._acquire(session_id)
+            self._claims[session_id] = (lock, 1)
+
+    def release(self, session_id: str) -> None:
+        with self._guard:
+            if session_id not in self._claims:
+                return
+            lock, count = self._claims.pop(session_id)
+            if count > 1:
+                self._claims[session_id] = (lock, count - 1)
+            else:
+                lock.release()
+
+    def _acquire(self, session_id: str) -> FileLock:
+        lock = FileLock(self._lock_path(session_id))
+        try:
+            ensure_folder(self.folder, tighten=False)
+            lock.acquire()
+        except Busy as busy:
+            raise SessionLocked(self.path_of(session_id), session_id, busy.pid) from None
+        except OSError as error:
+            raise SessionError(lock.path, f"the session's lock file cannot be made ({error.strerror or error})", "make the sessions folder writable") from None
+        return lock
+
+    @contextmanager
+    def _locked(self, session_id: str) -> Iterator[None]:
+        """The session's lock for the length of a write (nested inside a claim, if any)."""
+        self.claim(session_id)
+        try:
+            yield
+        finally:
+            self.release(session_id)
+
+
+def _problems(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:4]:
+        where = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in item["loc"]).replace(".[", "[")
+        parts.append(f"{where or 'the file'}: {item['msg']}")
+    more = len(error.errors()) - 4
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")

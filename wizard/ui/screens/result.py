@@ -1,0 +1,176 @@
+"""The result: codes in reporting order with their reasons, warnings, the checklist to tick, copy and export."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Static
+
+from wizard.engine.result import CodeLine, Result
+from wizard.tree.models import Tree
+from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
+from wizard.ui.widgets.mark_box import MarkBox
+from wizard.ui.widgets.path_panel import PathPanel
+
+if TYPE_CHECKING:
+    from wizard.ui.app import WizardApp
+
+KIND_PREFIX = {"document": "DOCUMENT: ", "query": "QUERY: ", "workup": "WORK-UP: "}
+
+
+def status_line(result: Result) -> Content:
+    if result.stop is not None:
+        cites = f" [{'; '.join(result.stop.cite)}]" if result.stop.cite else ""
+        return Content.assemble((STOP_PREFIX + "the tree ended early. ", "bold $text-warning"), result.stop.message + cites)
+    count = len(result.codes)
+    return Content.assemble(("Complete. ", "bold"), f"{count} code{'s' if count != 1 else ''} in reporting order, ICD-10-CM {result.release}.")
+
+
+def code_table(result: Result, loading: bool) -> Table | Content:
+    """Sequence, code, role, then the description with the reason under it (one column wraps well)."""
+    if not result.codes:
+        return Content.styled("No codes from this tree for these answers.", "italic")
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Code", no_wrap=True, style="bold")
+    table.add_column("Role", no_wrap=True)
+    table.add_column("Description / reason", ratio=1)
+    for number, line in enumerate(result.codes, 1):
+        text = Text.assemble(describe(line.description, loading), "\n", ("Why: " + line.reason_line(), "dim"))
+        table.add_row(str(number), line.code, line.role, text)
+    return table
+
+
+def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Content:
+    """Why each code and not its look-alikes: the rule's reason and citations, then the teaching
+    notes of the questions whose answers chose it. All of it comes from the tree."""
+    parts: list[str | tuple[str, str]] = [("Why these codes and not their look-alikes", "bold underline")]
+    for line in lines:
+        cites = f" [{'; '.join(line.cite)}]" if line.cite else ""
+        parts += ["\n\n", (line.code, "bold"), "  ", line.reason + cites]
+        for because in line.because:
+            question = tree.question(because.question)
+            parts += ["\n  - ", because.prompt, " ", (because.label, "bold")]
+            if question is not None and question.teaching:
+                parts += ["\n    ", ("Teaching: ", "italic"), question.teaching]
+    if not lines:
+        parts += ["\n\nNo codes: nothing to explain."]
+    return Content.assemble(*parts)
+
+
+class ResultScreen(Screen[None]):
+    CSS_PATH = "result.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("c", "copy", "Copy", id="copy", tooltip="Copy the text transcript to the clipboard"),
+        Binding("e", "export", "Export", id="export", tooltip="Save the transcript as text, Markdown or JSON"),
+        Binding("t", "teaching", "Why", id="teaching", tooltip="Why each code and not its look-alikes"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_why = False
+        self._marks_key: tuple[object, ...] | None = None
+
+    @property
+    def wizard(self) -> WizardApp:
+        return cast("WizardApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="main"):
+                yield Static(id="status")
+                yield Static(id="code-table")
+                yield Static(id="why")
+                yield Static("Warnings (tick to acknowledge)", classes="heading", id="warnings-heading")
+                yield Vertical(id="warnings")
+                yield Static("Documentation checklist", classes="heading", id="checklist-heading")
+                yield Vertical(id="checklist")
+                with Horizontal(id="actions"):
+                    yield Button("Copy (c)", id="copy")
+                    yield Button("Export (e)", id="export")
+                    yield Button("Back (b)", id="back")
+                    yield Button("Restart (r)", id="restart")
+            yield PathPanel(id="path")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        # The report scrolls from the top; focusing a checkbox first would scroll the codes away.
+        self.query_one("#main", VerticalScroll).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        app = self.wizard
+        result = app.engine.result()
+        self.query_one("#status", Static).update(status_line(result))
+        self.query_one("#code-table", Static).update(code_table(result, app.icd_loading))
+        why = self.query_one("#why", Static)
+        why.update(why_text(app.engine.tree, result.codes))
+        why.display = self.show_why
+        self.query_one(PathPanel).show(app.engine.path, (), app.last_dropped)
+        self._show_marks(result)
+
+    def _show_marks(self, result: Result) -> None:
+        """Rebuild the checkboxes only when the items change, so focus and scroll stay put."""
+        key = (tuple(w.id for w in result.warnings), tuple(i.id for i in result.checklist))
+        if key == self._marks_key:
+            return
+        self._marks_key = key
+        marks = self.wizard.marks
+        warnings = self.query_one("#warnings", Vertical)
+        warnings.remove_children()
+        warnings.mount_all(MarkBox(WARNING_PREFIX + w.text, w.id, "warning", w.id in marks.acknowledged, disabled=w.id in marks.acknowledged) for w in result.warnings)
+        self.query_one("#warnings-heading").display = bool(result.warnings)
+        checklist = self.query_one("#checklist", Vertical)
+        checklist.remove_children()
+        checklist.mount_all(
+            MarkBox(KIND_PREFIX.get(i.kind, "") + i.text, i.id, "check", i.id in marks.checked) for i in result.checklist
+        )
+        self.query_one("#checklist-heading").display = bool(result.checklist)
+
+    # -- events -------------------------------------------------------------------------
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        box = event.checkbox
+        if not isinstance(box, MarkBox):
+            return
+        event.stop()
+        if box.kind == "warning":
+            if event.value:
+                self.wizard.acknowledge(box.item_id)
+                box.disabled = True
+        else:
+            self.wizard.set_checked(box.item_id, event.value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {"copy": self.action_copy, "export": self.action_export, "back": self.wizard.action_back, "restart": self.wizard.action_restart}
+        actions[event.button.id or ""]()
+
+    def on_path_panel_change_requested(self, event: PathPanel.ChangeRequested) -> None:
+        self.wizard.begin_change(event.question_id)
+
+    def action_copy(self) -> None:
+        self.wizard.action_copy_transcript()
+
+    def action_export(self) -> None:
+        self.wizard.action_export()
+
+    def action_teaching(self) -> None:
+        self.show_why = not self.show_why
+        why = self.query_one("#why", Static)
+        why.display = self.show_why
+        if self.show_why:
+            self.query_one("#main", VerticalScroll).scroll_to_widget(why, top=True)

@@ -1,0 +1,1 @@
+"""Widgets that render engine state; they hold no answers of their own."""

@@ -1,0 +1,59 @@
+"""The live code set: codes in reporting order with description and role, then warnings as text."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from wizard.engine.result import Result
+
+WARNING_PREFIX = "WARNING: "
+STOP_PREFIX = "STOP: "
+
+
+def describe(description: str, loading: bool) -> str:
+    if description:
+        return description
+    return "(loading description...)" if loading else "(no description: ICD data not loaded)"
+
+
+def code_panel_content(result: Result, loading: bool) -> Table | Text:
+    """The panel's text; warnings carry a written prefix so they never rely on colour.
+
+    A grid keeps wrapped descriptions indented under their code.
+    """
+    if not result.codes and not result.warnings and result.stop is None:
+        return Text("No codes yet: they build up as you answer.", style="dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for number, line in enumerate(result.codes, 1):
+        head = Text.assemble((line.code, "bold"), "  ", (line.role, "italic"))
+        grid.add_row(Text(f"{number}.", style="dim"), Text.assemble(head, "\n", describe(line.description, loading)))
+    if result.stop is not None:
+        grid.add_row("", Text.assemble((STOP_PREFIX, "bold"), result.stop.message))
+    for warning in result.warnings:
+        grid.add_row("", Text.assemble((WARNING_PREFIX, "bold"), warning.text))
+    return grid
+
+
+class CodePanel(VerticalScroll, can_focus=False):
+    """Renders the engine's Result; it is told when to refresh and keeps nothing."""
+
+    DEFAULT_CSS = """
+    CodePanel { height: auto; }
+    CodePanel > Static { width: 1fr; }
+    """
+
+    def compose(self):  # noqa: ANN201 - a Textual compose
+        yield Static(id="code-text")
+
+    def on_mount(self) -> None:
+        self.border_title = "Codes"
+
+    def show(self, result: Result, loading: bool = False) -> None:
+        self.border_title = "Codes" if result.complete else "Codes so far"
+        self.border_subtitle = result.release
+        self.query_one("#code-text", Static).update(code_panel_content(result, loading))

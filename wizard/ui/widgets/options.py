@@ -1,0 +1,47 @@
+"""The numbered options of one question, with their descriptions under the labels."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from wizard.tree.models import Answer, Option as TreeOption, Question
+
+# Keys 1-9 choose an option; a question with more options is answered with arrows + Enter.
+MAX_NUMBERED = 9
+
+
+def option_prompt(number: int, option: TreeOption, current: bool) -> Table:
+    """`1  Label` in bold, the description dimmed under the label, a mark on the current answer."""
+    label = Text(option.label, style="bold")
+    if current:
+        label.append("  (current answer)", style="italic")
+    if option.description:
+        label.append("\n" + option.description, style="not bold dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column()
+    grid.add_row(str(number) if number <= MAX_NUMBERED else "", label)
+    return grid
+
+
+class OptionsList(OptionList):
+    """Shows a question's options; selecting one (Enter, click) posts OptionList.OptionSelected."""
+
+    def show(self, question: Question, current: Answer | None = None) -> None:
+        self.clear_options()
+        self.add_options(
+            Option(option_prompt(n, option, option.id == current), id=option.id)
+            for n, option in enumerate(question.options, 1)
+        )
+        ids = question.option_ids()
+        self.highlighted = ids.index(current) if current in ids else (0 if ids else None)
+        self.display = bool(ids)
+
+    def option_id_at(self, number: int) -> str | None:
+        """The id of the option shown with `number` (1-based), or None when there is none."""
+        if 1 <= number <= self.option_count:
+            return self.get_option_at_index(number - 1).id
+        return None
