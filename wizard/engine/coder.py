@@ -7,7 +7,7 @@ engine takes one so that tests and the start-up path can avoid loading the tabul
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Protocol
 
 from wizard.engine.conditions import ConditionEvaluator
@@ -57,6 +57,31 @@ def build_code(template: str, tree: Tree, answers: Mapping[str, Answer]) -> str:
         return text
 
     return TEMPLATE_FIELD.sub(fill, template)
+
+
+def possible_codes(tree: Tree, rule: Rule) -> Iterator[str]:
+    """Every code a rule can build, templates expanded over all their values."""
+    values = {v.id: v for v in tree.values}
+    fields = TEMPLATE_FIELD.findall(rule.code)
+    if not fields:
+        yield rule.code
+        return
+    expansions: list[list[str]] = []
+    for name in fields:
+        value = values[name]
+        texts = list(value.map.values())
+        for band in value.ranges:
+            texts += [derive(value, n) or "" for n in range(band.min, band.max + 1)]
+        expansions.append(sorted(set(texts)))
+
+    def fill(index: int, code: str) -> Iterator[str]:
+        if index == len(fields):
+            yield code
+            return
+        for text in expansions[index]:
+            yield from fill(index + 1, code.replace("{" + fields[index] + "}", text, 1))
+
+    yield from fill(0, rule.code)
 
 
 class Coder:

@@ -21,6 +21,7 @@ class LintReport:
     paths: int = 0
     questions: int = 0
     rules: int = 0
+    cases: int = 0
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,6 +38,7 @@ class LintReport:
             "paths_checked": self.paths,
             "questions": self.questions,
             "rules": self.rules,
+            "cases_checked": self.cases,
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -67,6 +69,10 @@ def lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     walked, coverage = path_findings(loaded, tabular)
     report.paths = walked.paths
     report.problems += findings_problems(loaded, shown, walked, coverage)
+    from wizard.lint.cases import case_problems
+
+    problems, report.cases = case_problems(loaded, tabular)
+    report.problems += problems
     return report
 
 

@@ -5,38 +5,10 @@ A problem on many paths is reported once, with how many paths show it and one ex
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from wizard.engine.coder import TEMPLATE_FIELD, derive
+from wizard.engine.coder import possible_codes
 from wizard.lint.outcomes import Coverage, OutcomeWalker, Subtree
 from wizard.tree.loader import LoadedTree
-from wizard.tree.models import Rule, Tree
 from wizard.tree.problems import Problem
-
-
-def possible_codes(tree: Tree, rule: Rule) -> Iterator[str]:
-    """Every code a rule can build, templates expanded over all their values."""
-    values = {v.id: v for v in tree.values}
-    fields = TEMPLATE_FIELD.findall(rule.code)
-    if not fields:
-        yield rule.code
-        return
-    expansions: list[list[str]] = []
-    for name in fields:
-        value = values[name]
-        texts = list(value.map.values())
-        for band in value.ranges:
-            texts += [derive(value, n) or "" for n in range(band.min, band.max + 1)]
-        expansions.append(sorted(set(texts)))
-
-    def fill(index: int, code: str) -> Iterator[str]:
-        if index == len(fields):
-            yield code
-            return
-        for text in expansions[index]:
-            yield from fill(index + 1, code.replace("{" + fields[index] + "}", text, 1))
-
-    yield from fill(0, rule.code)
 
 
 def code_problems(loaded: LoadedTree, shown: str, tabular) -> list[Problem]:  # noqa: ANN001

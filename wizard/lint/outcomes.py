@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from wizard.engine.coder import Coder, TemplateError, build_code
+from wizard.engine.coder import Coder, TemplateError, build_code, possible_codes
 from wizard.engine.conditions import ConditionEvaluator
 from wizard.engine.engine import Engine
 from wizard.lint.paths import choices
@@ -80,8 +80,6 @@ class OutcomeWalker:
     # -- static preparation -----------------------------------------------------------------
 
     def _prepare_rules(self) -> None:
-        from wizard.lint.checks import possible_codes
-
         end = len(self.tree.questions)
         self._rule_reads: dict[str, frozenset[str]] = {}
         self._rule_last: dict[str, int] = {}

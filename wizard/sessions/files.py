@@ -95,12 +95,16 @@ def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes:
         if error.errno == errno.ELOOP:
             raise UnsafeFile(errno.ELOOP, "is a symbolic link", str(path)) from None
         raise
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise UnsafeFile(errno.EINVAL, "is not a regular file", str(path))
         if info.st_size > limit:
             raise UnsafeFile(errno.EFBIG, f"is {info.st_size:,} bytes, too big for a session", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         return handle.read(limit + 1)
 
 

@@ -121,8 +121,7 @@ class SessionStore:
             ensure_folder(self.folder, tighten=self.source in DEFAULT_SOURCES)
             with self._locked(session.id):
                 write_atomic(path, text.encode("utf-8"))
-        except SessionLocked:
-            raise
+                self._sweep(session.id)
         except UnsafeFile as error:
             raise SessionError(path, f"{error.strerror}; wizard never writes a session through it", "move it out of the sessions folder") from None
         except OSError as error:
@@ -131,6 +130,14 @@ class SessionStore:
                 f"could not be saved ({error.strerror or error})",
                 "make the folder writable or free some space; the session is kept in memory and the next change saves it again",
             ) from None
+
+    def _sweep(self, session_id: str) -> None:
+        """Remove temp files that a killed writer of this session left; we hold its lock."""
+        for stale in self.folder.glob(f".{session_id}.toml.*.tmp"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
 
     def load(self, session_id: str) -> Session:
         path = self.path_of(session_id)

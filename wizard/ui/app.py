@@ -1,16 +1,15 @@
 """The Textual app: owns the Engine and the encounter's marks, moves between screens, runs slow work on workers.
 
-The first question is painted before anything slow happens: the ICD tabular, sessions and
-exports are loaded or imported later, on thread workers or when first used.
+The first question is painted before anything slow happens: the ICD tabular, the session
+file and exports are loaded, written or imported later, on thread workers or when first used.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -21,31 +20,24 @@ from wizard.engine.engine import Engine, Step
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
 from wizard.ui.commands import WizardCommands
+from wizard.ui.encounters import EncounterActions
+from wizard.ui.marks import Marks
+from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.confirm import ConfirmScreen
-from wizard.ui.screens.export import ExportRequest, ExportScreen
+from wizard.ui.screens.export import ExportScreen
 from wizard.ui.screens.help import HelpScreen
-from wizard.ui.screens.prompt import PromptScreen
 from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.screens.result import ResultScreen
-from wizard.ui import sessions_bridge
 
-EXIT_OK = 0
+if TYPE_CHECKING:
+    from wizard.sessions import SessionStore
+    from wizard.ui.session_link import Resumed
 
-
-@dataclass
-class Marks:
-    """What the clinician ticked on the result: checklist items done, warnings acknowledged."""
-
-    checked: set[str] = field(default_factory=set)
-    acknowledged: set[str] = field(default_factory=set)
-
-    def clear(self) -> None:
-        self.checked.clear()
-        self.acknowledged.clear()
+EXIT_OK, EXIT_USAGE = 0, 2
 
 
-class WizardApp(App[int]):
+class WizardApp(EncounterActions, OutputActions, App[int]):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     CSS_PATH = "app.tcss"
@@ -57,9 +49,9 @@ class WizardApp(App[int]):
         Binding("b,backspace", "back", "Back", key_display="b", id="back", tooltip="Undo the last answer"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Clear every answer (asks first)"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="Help for this question and every key"),
-        Binding("q", "quit", "Quit", id="quit"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit the wizard"),
         # Shown on the right of the footer by Footer itself.
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, switch tree, theme..."),
     ]
 
     class TabularLoaded(Message):
@@ -72,11 +64,6 @@ class WizardApp(App[int]):
             super().__init__()
             self.reason = reason
 
-    class TreeLoaded(Message):
-        def __init__(self, loaded: LoadedTree) -> None:
-            super().__init__()
-            self.loaded = loaded
-
     def __init__(
         self,
         loaded: LoadedTree,
@@ -84,27 +71,39 @@ class WizardApp(App[int]):
         describer: Any | None = None,
         load_icd: bool = True,
         recorder: Recorder | None = None,
+        open_recorder: Callable[[], Recorder] | None = None,
+        store: SessionStore | None = None,
+        resumed: Resumed | None = None,
         label: str | None = None,
-        resume: str | None = None,
-        sessions_dir: Path | None = None,
         export_dir: Path | None = None,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
-        """`describer` given: used at once (tests); else the ICD tabular loads on a worker if `load_icd`."""
+        """Set up one encounter.
+
+        describer: the ICD tabular (or a stand-in) to use at once; without it the tabular
+            loads on a worker after the first paint, unless load_icd is False.
+        recorder: called after every move, tick and acknowledgement (on a worker thread);
+            open_recorder: makes one there instead (a new session file is written off the first paint).
+        store: the sessions folder, for "open a saved session" and a new session on a tree switch.
+        resumed: a saved encounter to continue (wizard.ui.session_link.resume).
+        """
         super().__init__()
         self.loaded = loaded
-        self.engine = Engine(loaded.tree, describer)
-        self.marks = Marks()
+        self.engine = resumed.engine if resumed else Engine(loaded.tree, describer)
+        if resumed and describer is not None:
+            self.engine.coder.describer = describer
+        self.marks = Marks(set(resumed.checked), set(resumed.acknowledged)) if resumed else Marks()
+        self.label = (resumed.label if resumed else None) or label
+        self.session_id = resumed.session_id if resumed else None
+        self.store = store
         self.recorder = recorder
-        self.label = label
-        self.resume = resume
-        self.sessions_dir = sessions_dir
         self.export_dir = export_dir
         self.now = now
         self.show_teaching = False
-        self.icd_loading = describer is None and load_icd
+        self.icd_loading = self.engine.coder.describer is None and load_icd
         self.last_dropped: tuple[Step, ...] = ()
-        self._relay = RecorderRelay(self, recorder) if recorder is not None else None
+        self._notices = resumed.flags if resumed else ()
+        self._relay = RecorderRelay(self, recorder, open_recorder) if recorder or open_recorder else None
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -112,9 +111,9 @@ class WizardApp(App[int]):
         self._show_tree_title()
         if self._relay is not None:
             self._relay.start()
-        if self.resume:
-            self.open_session(self.resume)
         self.sync_screens()
+        if self._notices:
+            self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
         if self.icd_loading:
             self.call_after_refresh(self.load_tabular)
 
@@ -127,7 +126,7 @@ class WizardApp(App[int]):
         self.title = info.title
         self.sub_title = self.label or f"{info.id} v{info.version}"
 
-    # -- slow loads -----------------------------------------------------------------------
+    # -- the ICD tabular, after the first paint -------------------------------------------
 
     @work(thread=True, exclusive=True, group="icd", exit_on_error=False)
     def load_tabular(self) -> None:
@@ -144,6 +143,9 @@ class WizardApp(App[int]):
         self.engine.coder.describer = message.tabular
         self.icd_loading = False
         self.refresh_views()
+        if self._relay is not None and self.engine.path:
+            # A resumed session was replayed without descriptions; save them with it.
+            self._relay.answered(self.engine)
 
     def on_wizard_app_tabular_failed(self, message: TabularFailed) -> None:
         self.icd_loading = False
@@ -204,17 +206,13 @@ class WizardApp(App[int]):
                 self._moved()
 
         count = len(self.engine.path)
-        self.push_screen(
-            ConfirmScreen(
-                "Restart from the first question?",
-                f"All {count} answer(s) and the checklist ticks of this encounter are cleared.",
-                confirm="Restart",
-            ),
-            restart,
-        )
+        answers = "1 answer" if count == 1 else f"{count} answers"
+        detail = f"The {answers} and the checklist ticks of this encounter will be cleared."
+        self.push_screen(ConfirmScreen("Restart from the first question?", detail, confirm="Restart"), restart)
 
     def _moved(self) -> None:
-        self.record_answers()
+        if self._relay is not None:
+            self._relay.answered(self.engine)
         self.sync_screens()
 
     def sync_screens(self) -> None:
@@ -247,10 +245,6 @@ class WizardApp(App[int]):
         if self._relay is not None:
             self._relay.acknowledged(warning_id)
 
-    def record_answers(self) -> None:
-        if self._relay is not None:
-            self._relay.answered(self.engine)
-
     # -- help, theme ---------------------------------------------------------------------
 
     def binding_sections(self) -> list[tuple[str, Iterable[BindingType]]]:
@@ -275,149 +269,34 @@ class WizardApp(App[int]):
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
-    # -- transcript: copy and export -----------------------------------------------------
-
-    def transcript(self):  # noqa: ANN201 - wizard.export.Transcript, imported when first needed
-        from wizard.export import transcript_from_engine
-
-        ids = {item.id for item in self.engine.result().checklist}
-        warnings = {w.id for w in self.engine.result().warnings}
-        return transcript_from_engine(
-            self.engine,
-            sha256=self.loaded.sha256,
-            path=str(self.loaded.path),
-            label=self.label,
-            created=self.now(),
-            checked=frozenset(self.marks.checked & ids),
-            acknowledged=frozenset(self.marks.acknowledged & warnings),
-        )
-
-    def action_copy_transcript(self) -> None:
-        from wizard.export import render
-
-        self.copy_to_clipboard(render(self.transcript(), "text"))
-        self.notify(
-            "The text transcript is on the clipboard. If nothing pastes, your terminal ignores "
-            "clipboard requests (OSC 52): use Export instead.",
-            title="Copied",
-            timeout=6,
-        )
-
-    def default_export_stem(self) -> Path:
-        folder = self.export_dir or Path.cwd()
-        return folder / f"{self.loaded.tree.tree.id}-{self.now():%Y%m%d-%H%M%S}"
-
-    def action_export(self) -> None:
-        from wizard.export import FORMATS
-
-        self.push_screen(ExportScreen(self.default_export_stem(), FORMATS), self._export)
-
-    def _export(self, request: ExportRequest | None) -> None:
-        if request is None:
-            return
-        from wizard.export import render
-
-        self.write_export(request, render(self.transcript(), request.fmt))
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def write_export(self, request: ExportRequest, text: str) -> None:
-        try:
-            with request.path.open("x", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as error:
-            reason = error.strerror or str(error)
-            self.call_from_thread(
-                self.notify,
-                f"{request.path} was not saved: {reason}. Export again with another name or folder.",
-                title="Export failed",
-                severity="error",
-                timeout=12,
-                markup=False,
-            )
-            return
-        self.call_from_thread(self.notify, f"Saved {request.fmt} to {request.path}", title="Exported", markup=False)
-
-    # -- another tree, a saved session ---------------------------------------------------
-
-    def action_switch_tree(self) -> None:
-        from wizard.tree.loader import shipped_tree_paths
-
-        suggestions = [str(p) for p in shipped_tree_paths()]
-        self.push_screen(
-            PromptScreen(
-                "Switch tree",
-                "Path of a tree file (.toml). The answers of this encounter are cleared.",
-                value=str(self.loaded.path),
-                suggestions=suggestions,
-                confirm="Open",
-            ),
-            self._switch_tree,
-        )
-
-    def _switch_tree(self, path: str | None) -> None:
-        if path:
-            self.load_tree(Path(path).expanduser())
-
-    @work(thread=True, exclusive=True, group="tree", exit_on_error=False)
-    def load_tree(self, path: Path) -> None:
-        from wizard.tree.loader import load_tree
-        from wizard.tree.problems import TreeError
-
-        try:
-            loaded = load_tree(path)
-        except TreeError as error:
-            self.call_from_thread(
-                self.notify, f"{error}\nRun 'wizard lint {path}' for every problem.", title="Tree not opened", severity="error", timeout=20, markup=False
-            )
-            return
-        self.post_message(self.TreeLoaded(loaded))
-
-    def on_wizard_app_tree_loaded(self, message: TreeLoaded) -> None:
-        self.loaded = message.loaded
-        self.engine = Engine(message.loaded.tree, self.engine.coder.describer)
-        self.marks.clear()
-        self.last_dropped = ()
-        if self._relay is not None:
-            # A session belongs to one tree; a new tree is a new encounter.
-            self._relay.close()
-            self._relay = None
-            self.recorder = None
-            self.notify("Session recording stopped: a new tree starts a new encounter.", severity="warning")
-        self._show_tree_title()
-        self.sync_screens()
-
-    def action_open_session(self) -> None:
-        if not sessions_bridge.sessions_available():
-            self.notify("Saved sessions are not available in this build.", severity="warning")
-            return
-        self.push_screen(
-            PromptScreen("Open a saved session", "Session id or file path; its answers replace the current ones.", confirm="Open"),
-            lambda ref: self.open_session(ref) if ref else None,
-        )
-
-    def open_session(self, ref: str) -> None:
-        try:
-            saved = sessions_bridge.load_saved(ref, self.sessions_dir)
-        except sessions_bridge.SessionUnavailable as error:
-            self.notify(str(error), title="Session not opened", severity="error", timeout=12, markup=False)
-            return
-        self.engine.replay(saved.answers)
-        self.marks = Marks(set(saved.checked), set(saved.acknowledged))
-        if saved.label:
-            self.label = saved.label
-            self._show_tree_title()
-        self.last_dropped = ()
-        self.sync_screens()
-
 
 def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = None) -> int:
-    """Run the UI on a loaded tree; `args` may carry resume, label and sessions (a folder)."""
-    app = WizardApp(
-        loaded,
-        recorder=recorder,
-        label=getattr(args, "label", None),
-        resume=getattr(args, "resume", None),
-        sessions_dir=getattr(args, "sessions", None),
-    )
+    """Run the UI on a loaded tree.
+
+    From the CLI, `args` carries `session_store` (a wizard.sessions.SessionStore, or None for
+    no recording), `resume_session` (a loaded, claimed Session to continue) and `label`.
+    """
+    store = getattr(args, "session_store", None)
+    session = getattr(args, "resume_session", None)
+    label = getattr(args, "label", None)
+    resumed = None
+    open_recorder = None
+    if session is not None and store is not None:
+        from wizard.sessions import SessionError
+        from wizard.ui.session_link import continue_session, resume
+
+        try:
+            resumed = resume(session, loaded)
+        except SessionError as error:
+            import sys
+
+            print(f"wizard: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        open_recorder = continue_session(store, session)
+    elif store is not None and recorder is None:
+        from wizard.ui.session_link import new_session
+
+        open_recorder = new_session(store, loaded, label)
+    app = WizardApp(loaded, recorder=recorder, open_recorder=open_recorder, store=store, resumed=resumed, label=label)
     code = app.run()
     return EXIT_OK if code is None else int(code)

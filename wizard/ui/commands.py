@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from wizard.ui import sessions_bridge
-
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
 
@@ -33,7 +31,7 @@ def wizard_commands(app: WizardApp) -> list[Command]:
     ]
     if engine.path:
         commands.insert(1, Command("Back", "Undo the last answer", app.action_back))
-    if sessions_bridge.sessions_available():
+    if app.store is not None:
         commands.append(Command("Open saved session", "Resume an encounter saved earlier", app.action_open_session))
     return commands
 

@@ -22,13 +22,13 @@ _CLOSE = object()
 
 
 class Recorder(Protocol):
-    """What the UI calls; wizard.sessions provides the implementation."""
+    """What the UI calls; wizard.sessions.SessionRecorder is one. A False return means not saved."""
 
-    def answered(self, engine: Engine) -> None: ...
+    def answered(self, engine: Engine) -> object: ...
 
-    def ticked(self, item_id: str, checked: bool) -> None: ...
+    def ticked(self, item_id: str, checked: bool) -> object: ...
 
-    def acknowledged(self, warning_id: str) -> None: ...
+    def acknowledged(self, warning_id: str) -> object: ...
 
 
 def engine_snapshot(engine: Engine) -> Engine:
@@ -39,35 +39,53 @@ def engine_snapshot(engine: Engine) -> Engine:
 
 
 class RecorderRelay:
-    """Queues recorder calls and runs them, one at a time, on a thread worker of the app."""
+    """Queues recorder calls and runs them, one at a time, on a thread worker of the app.
 
-    def __init__(self, app: App[Any], recorder: Recorder) -> None:
+    The recorder is either given (the caller owns it) or opened by `opener` on the worker,
+    so that creating a session file never delays the first question; an opened recorder is
+    closed by the relay (its `close()`, which lets go of the session's lock).
+    """
+
+    def __init__(self, app: App[Any], recorder: Recorder | None = None, opener: Callable[[], Recorder] | None = None) -> None:
         self.app = app
-        self.recorder = recorder
         self._queue: queue.Queue[object] = queue.Queue()
         self._done = threading.Event()
         self._done.set()
+        # Touched only on the worker thread once started.
+        self._recorder: Recorder | None = recorder
+        self._owned = False
+        self._failing = False
+        if opener is not None:
+            self.switch(opener)
 
     def start(self) -> None:
         self._done.clear()
         self.app.run_worker(self._drain, thread=True, name="recorder", group="recorder", exit_on_error=False)
 
+    # -- the events ---------------------------------------------------------------------
+
     def answered(self, engine: Engine) -> None:
         snapshot = engine_snapshot(engine)
-        self._queue.put(lambda: self.recorder.answered(snapshot))
+        self._queue.put(lambda: self._record(lambda r: r.answered(snapshot)))
 
     def ticked(self, item_id: str, checked: bool) -> None:
-        self._queue.put(lambda: self.recorder.ticked(item_id, checked))
+        self._queue.put(lambda: self._record(lambda r: r.ticked(item_id, checked)))
 
     def acknowledged(self, warning_id: str) -> None:
-        self._queue.put(lambda: self.recorder.acknowledged(warning_id))
+        self._queue.put(lambda: self._record(lambda r: r.acknowledged(warning_id)))
+
+    def switch(self, opener: Callable[[], Recorder | None]) -> None:
+        """Record into another session from now on (a new tree, a session opened from the list)."""
+        self._queue.put(lambda: self._open(opener))
+
+    # -- lifetime -----------------------------------------------------------------------
 
     def join(self) -> None:
-        """Wait until every queued call has run (tests, and before the app exits)."""
+        """Wait until every queued call has run (tests)."""
         self._queue.join()
 
-    def close(self, timeout: float = 2.0) -> None:
-        """Let the queued writes finish, then stop the worker thread."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Let the queued writes finish, close an opened recorder, stop the worker thread."""
         self._queue.put(_CLOSE)
         self._done.wait(timeout)
 
@@ -77,22 +95,59 @@ class RecorderRelay:
                 item = self._queue.get()
                 try:
                     if item is _CLOSE:
+                        self._close_owned()
                         return
-                    self._call(item)  # type: ignore[arg-type]
+                    item()  # type: ignore[operator]
                 finally:
                     self._queue.task_done()
         finally:
             self._done.set()
 
-    def _call(self, call: Callable[[], None]) -> None:
+    # -- on the worker thread -----------------------------------------------------------
+
+    def _open(self, opener: Callable[[], Recorder | None]) -> None:
+        self._close_owned()
         try:
-            call()
+            self._recorder = opener()
+        except Exception as error:  # noqa: BLE001 - the encounter goes on without saving; say so
+            self._recorder = None
+            self._tell(f"This encounter is not being saved: {error}", "Session not started", "error")
+            return
+        self._owned = True
+        self._failing = False
+        self._check(getattr(self._recorder, "last_error", None) is None)
+
+    def _close_owned(self) -> None:
+        if self._owned and self._recorder is not None:
+            close = getattr(self._recorder, "close", None)
+            if close is not None:
+                close()
+        if self._owned:
+            self._recorder = None
+            self._owned = False
+
+    def _record(self, call: Callable[[Recorder], object]) -> None:
+        if self._recorder is None:
+            return
+        try:
+            saved = call(self._recorder) is not False
         except Exception as error:  # noqa: BLE001 - a failed save must not end the encounter
-            self.app.call_from_thread(
-                self.app.notify,
-                f"The session could not be saved ({error}). Your answers are still on screen; export them before quitting.",
-                title="Session not saved",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
+            self._failing = True
+            self._tell(f"The session could not be saved ({error}). Export the transcript before quitting.", "Session not saved", "error")
+            return
+        self._check(saved)
+
+    def _check(self, saved: bool) -> None:
+        """Say once when saving starts failing, and once when it works again."""
+        if not saved and not self._failing:
+            self._failing = True
+            error = getattr(self._recorder, "last_error", None)
+            self._tell(f"{error or 'The session could not be saved.'} Your answers stay on screen; each change tries again.", "Session not saved", "error")
+        elif saved and self._failing:
+            self._failing = False
+            self._tell("The session is saved again.", "Session saved", "information")
+
+    def _tell(self, message: str, title: str, severity: str) -> None:
+        # notify() posts a message, which is safe from a thread and never waits for the UI
+        # (call_from_thread would wait, and dead-lock while the app closes the relay).
+        self.app.notify(message, title=title, severity=severity, timeout=15, markup=False)  # type: ignore[arg-type]

@@ -34,8 +34,11 @@ def key_rows(sections: Iterable[tuple[str, Iterable[BindingType]]], key_display)
                 continue
             by_id.setdefault(binding.id or binding.action, []).append(binding)
         for binding_id, group in by_id.items():
+            # with_key() drops a key_display override, so each real key is listed (b and ⌫).
             keys = ", ".join(dict.fromkeys(key_display(b.with_key(b.key)) for b in group))
-            rows.append(KeyRow(where, keys, group[0].tooltip or group[0].description, binding_id))
+            # Textual's own ctrl+q shares the action of our q: describe the group with ours.
+            main = next((b for b in group if b.id), group[0])
+            rows.append(KeyRow(where, keys, main.tooltip or main.description, binding_id))
     return rows
 
 
@@ -78,9 +81,9 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
-        table.add_columns("Where", "Keys", "What it does", "Id")
+        table.add_columns("Keys", "What it does", "Where", "Id")
         for row in key_rows(self.sections, self.app.get_key_display):
-            table.add_row(row.where, row.keys, row.description, row.id)
+            table.add_row(row.keys, row.description, row.where, row.id)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -173,4 +173,5 @@ class ResultScreen(Screen[None]):
         why = self.query_one("#why", Static)
         why.display = self.show_why
         if self.show_why:
-            self.query_one("#main", VerticalScroll).scroll_to_widget(why, top=True)
+            main = self.query_one("#main", VerticalScroll)
+            self.call_after_refresh(main.scroll_to_widget, why, top=True)

@@ -45,7 +45,6 @@ class PathPanel(Vertical):
 
     def show(self, path: Sequence[Step], pending: Sequence[Step] = (), dropped: Sequence[Step] = ()) -> None:
         steps = self.query_one("#steps", OptionList)
-        highlighted = steps.highlighted
         steps.clear_options()
         for number, step in enumerate(path, 1):
             steps.add_option(Option(step_prompt(f"{number}.", Text.assemble(step.prompt, "\n", (step.label, "bold"))), id=step.question))
@@ -53,8 +52,9 @@ class PathPanel(Vertical):
             text = Text.assemble(step.prompt, "\n", (step.label, "bold"), (" (kept: applies when asked)", "italic"))
             steps.add_option(Option(step_prompt("-", text), id=PENDING_PREFIX + step.question, disabled=True))
         if path:
-            steps.highlighted = min(highlighted, len(path) - 1) if highlighted is not None else len(path) - 1
+            steps.highlighted = len(path) - 1
         steps.display = bool(path or pending)
+        self.call_after_refresh(steps.scroll_to_highlight)
         self.query_one("#empty").display = not (path or pending)
         line = self.query_one("#dropped", Static)
         line.update(dropped_line(dropped))

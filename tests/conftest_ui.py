@@ -1,0 +1,119 @@
+"""Helpers for the UI tests (imported by tests/test_ui_*.py): the demo tree, a fake ICD
+describer with stable descriptions, a recorder that remembers its calls, and a driver that
+answers questions by pressing keys the way a clinician would."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from wizard.engine.engine import Engine
+from wizard.engine.headless import walk
+from wizard.tree.loader import LoadedTree, load_tree
+from wizard.ui.app import WizardApp
+
+DEMO = Path(__file__).parent / "trees" / "demo.toml"
+
+# Test data only: the demo tree's codes with their tabular descriptions.
+DESCRIPTIONS = {
+    "M54.50": "Low back pain, unspecified",
+    "M54.6": "Pain in thoracic spine",
+    "G89.29": "Other chronic pain",
+    "O26.891": "Other specified pregnancy related conditions, first trimester",
+    "O26.892": "Other specified pregnancy related conditions, second trimester",
+    "O26.893": "Other specified pregnancy related conditions, third trimester",
+    "O26.899": "Other specified pregnancy related conditions, unspecified trimester",
+    "S39.012A": "Strain of muscle, fascia and tendon of lower back, initial encounter",
+    "S39.012D": "Strain of muscle, fascia and tendon of lower back, subsequent encounter",
+    "S39.012S": "Strain of muscle, fascia and tendon of lower back, sequela",
+}
+
+
+class FakeDescriber:
+    """Stands in for the ICD tabular so descriptions are fixed and nothing slow loads."""
+
+    release = "FY2026"
+
+    def description(self, code: str) -> str:
+        return DESCRIPTIONS[code]
+
+    def excludes1_conflicts(self, codes: list[str]) -> list:
+        return []
+
+
+@dataclass
+class FakeRecorder:
+    """Remembers what the app asked it to save, and on which thread."""
+
+    calls: list[tuple[str, object]] = field(default_factory=list)
+    threads: set[str] = field(default_factory=set)
+
+    def answered(self, engine: Engine) -> None:
+        self._note("answered", dict(engine.answers))
+
+    def ticked(self, item_id: str, checked: bool) -> None:
+        self._note("ticked", (item_id, checked))
+
+    def acknowledged(self, warning_id: str) -> None:
+        self._note("acknowledged", warning_id)
+
+    def _note(self, kind: str, value: object) -> None:
+        self.threads.add(threading.current_thread().name)
+        self.calls.append((kind, value))
+
+
+def demo_tree() -> LoadedTree:
+    return load_tree(DEMO)
+
+
+def make_app(loaded: LoadedTree | None = None, **kwargs: object) -> WizardApp:
+    kwargs.setdefault("describer", FakeDescriber())
+    return WizardApp(loaded or demo_tree(), **kwargs)  # type: ignore[arg-type]
+
+
+def headless_codes(loaded: LoadedTree, answers: Mapping[str, object]) -> list[str]:
+    engine = Engine(loaded.tree, FakeDescriber())
+    assert walk(engine, answers) is None
+    return engine.result().code_list
+
+
+async def answer_by_keys(pilot: Pilot, answers: Mapping[str, object]) -> None:
+    """Answer each question as it comes: the option's number key, or digits and Enter.
+
+    Stops at the end of the tree or at the first question the answers leave open."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    while (question := app.engine.current) is not None:
+        value = answers.get(question.id, question.default)
+        if value is None:
+            return
+        if isinstance(value, int):
+            await pilot.press(*str(value), "enter")
+        else:
+            number = question.option_ids().index(value) + 1
+            if question.number is not None:
+                # The number box has the focus; the named options are one Tab away.
+                await pilot.press("tab")
+            await pilot.press(str(number))
+        await pilot.pause()
+
+
+def plain(widget: object) -> str:
+    """The text a Static shows, whether it holds a str, Content or a Rich renderable."""
+    import io
+
+    from rich.console import Console
+    from textual.content import Content
+
+    content = widget.content  # type: ignore[attr-defined]
+    if isinstance(content, Content):
+        return content.plain
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    console.print(content)
+    return console.file.getvalue()  # type: ignore[attr-defined]

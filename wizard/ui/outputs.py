@@ -1,0 +1,99 @@
+"""The app's outputs: the transcript of the encounter, copied to the clipboard or exported to a file.
+
+A mixin of WizardApp; wizard.export is imported when first used, never at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from wizard.ui.screens.export import ExportRequest, ExportScreen
+
+if TYPE_CHECKING:
+    from wizard.engine.engine import Engine
+    from wizard.export import Transcript
+    from wizard.tree.loader import LoadedTree
+    from wizard.ui.marks import Marks
+
+
+class OutputActions:
+    """Copy and export; expects the app's engine, loaded tree, marks, label and clock."""
+
+    engine: Engine
+    loaded: LoadedTree
+    marks: Marks
+    label: str | None
+    session_id: str | None
+    export_dir: Path | None
+    now: Callable[[], datetime]
+    notify: Callable[..., None]
+    copy_to_clipboard: Callable[[str], None]
+    push_screen: Callable[..., Any]
+
+    def transcript(self) -> Transcript:
+        from wizard.export import transcript_from_engine
+
+        result = self.engine.result()
+        items = {item.id for item in result.checklist}
+        warnings = {warning.id for warning in result.warnings}
+        return transcript_from_engine(
+            self.engine,
+            sha256=self.loaded.sha256,
+            path=str(self.loaded.path),
+            label=self.label,
+            created=self.now(),
+            checked=frozenset(self.marks.checked & items),
+            acknowledged=frozenset(self.marks.acknowledged & warnings),
+            session_id=self.session_id,
+        )
+
+    def action_copy_transcript(self) -> None:
+        from wizard.export import render
+
+        self.copy_to_clipboard(render(self.transcript(), "text"))
+        self.notify(
+            "The text transcript is on the clipboard. If nothing pastes, your terminal ignores "
+            "clipboard requests (OSC 52): use Export instead.",
+            title="Copied",
+            timeout=6,
+        )
+
+    def default_export_stem(self) -> Path:
+        """`<folder>/<tree id>-<YYYYmmdd-HHMMSS>`; the dialog adds the format's extension."""
+        folder = self.export_dir or Path.cwd()
+        return folder / f"{self.loaded.tree.tree.id}-{self.now():%Y%m%d-%H%M%S}"
+
+    def action_export(self) -> None:
+        from wizard.export import FORMATS
+
+        self.push_screen(ExportScreen(self.default_export_stem(), FORMATS), self._export)
+
+    def _export(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        from wizard.export import render
+
+        self.write_export(request, render(self.transcript(), request.fmt))
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def write_export(self, request: ExportRequest, text: str) -> None:
+        # "x": never overwrite; the dialog checked, but another program may have been quicker.
+        try:
+            with request.path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.notify(
+                f"{request.path} was not saved: {reason}. Export again with another name or folder.",
+                title="Export failed",
+                severity="error",
+                timeout=12,
+                markup=False,
+            )
+            return
+        self.notify(f"Saved {request.fmt} to {request.path}", title="Exported", markup=False)
