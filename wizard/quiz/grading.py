@@ -94,7 +94,7 @@ def grade(case: Case, given: list[str], tree: Tree, tabular) -> Grade:  # noqa: 
 def _missing(code: str, line: CodeLine | None, extra: list[str], tabular) -> Feedback:  # noqa: ANN001
     rule = "; ".join(line.cite) if line else ""
     why = line.reason if line else "the case expects it"
-    alike = [e for e in extra if e[:3] == code[:3]]
+    alike = [e for e in extra if e[:5] == code[:5]]
     instead = f" You gave {', '.join(alike)} instead." if alike else ""
     return Feedback(code, "missing", f"{code} ({_describe(code, tabular)}) is missing: {why}{instead}", rule)
 

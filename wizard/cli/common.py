@@ -1,0 +1,80 @@
+"""What the commands share: errors with exit codes, loading a tree, answers and the sessions folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wizard.sessions import SessionStore
+    from wizard.tree.loader import LoadedTree
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNANSWERED = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    """A message for the user and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def load_tree_or_exit(path: Path | None) -> LoadedTree:
+    from wizard.tree.loader import default_tree_path, load_tree
+    from wizard.tree.problems import TreeError
+
+    try:
+        return load_tree(path or default_tree_path())
+    except TreeError as error:
+        raise CliError(f"the tree cannot be used:\n{error}\nRun 'wizard lint <file>' for every problem.") from None
+
+
+def read_answers(path: Path) -> dict[str, object]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such answers file. Fix: give the path of a TOML file with an [answers] table.") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
+        raise CliError(f"{path}: cannot be read ({error.__class__.__name__}). Fix: give a readable UTF-8 TOML file.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CliError(f"{path}: TOML syntax error: {error}. Fix: correct the syntax at that line.") from None
+    answers = data.get("answers")
+    if not isinstance(answers, dict):
+        raise CliError(f"{path}: no [answers] table. Fix: add [answers] with lines such as region = \"low_back\".")
+    for key, value in answers.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise CliError(f"{path}: answers.{key}: an answer is an option id in quotes or a whole number, not {value!r}.")
+    return answers
+
+
+def session_store(args: argparse.Namespace) -> SessionStore:
+    from wizard.sessions import SessionStore
+
+    return SessionStore.resolve(getattr(args, "sub_sessions", None) or args.sessions)
+
+
+def patient_ref(args: argparse.Namespace) -> str | None:
+    if args.patient_ref is None:
+        return None
+    if args.format != "fhir":
+        raise CliError("--patient-ref is the subject of a FHIR bundle. Fix: add --format fhir, or leave it out.")
+    from wizard.export.fhir import check_patient_ref
+
+    try:
+        return check_patient_ref(args.patient_ref)
+    except ValueError as error:
+        raise CliError(f"--patient-ref: {error}.") from None
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write an export readable by its owner only: it holds clinical details."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise CliError(f"{path}: cannot be written ({error.strerror}). Fix: choose a writable path for --out.") from None

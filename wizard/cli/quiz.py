@@ -1,0 +1,78 @@
+"""`wizard quiz`: grade a trainee's code set for a library case, or open the quiz in the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+
+from wizard.cli.common import EXIT_OK, CliError, load_tree_or_exit
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from wizard.quiz import load_cases
+    from wizard.tree.problems import TreeError
+
+    try:
+        library = load_cases()
+    except TreeError as error:
+        raise CliError(f"the case library cannot be used:\n{error}") from None
+    if args.list:
+        return list_cases(library, args.format)
+    if args.case is None:
+        if args.answer is not None:
+            raise CliError("--answer grades one case. Fix: add --case ID (see 'wizard quiz --list').")
+        return open_quiz(args)
+    case = library.get(args.case)
+    if case is None:
+        close = difflib.get_close_matches(args.case, library.ids, n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise CliError(f"no case '{args.case}'.{hint} Fix: pick an id from 'wizard quiz --list'.")
+    if args.answer is None:
+        raise CliError(f"nothing to grade. Fix: add --answer \"CODE,CODE\" with your codes for case '{case.id}' in reporting order.")
+    return grade_case(args, case)
+
+
+def list_cases(library, fmt: str) -> int:  # noqa: ANN001
+    if fmt == "json":
+        print(json.dumps([{"id": c.id, "title": c.title, "topics": c.topics} for c in library.cases], indent=2))
+    else:
+        for case in library.cases:
+            print(f"{case.id:<34} {case.title}")
+    return EXIT_OK
+
+
+def grade_case(args: argparse.Namespace, case) -> int:  # noqa: ANN001
+    from wizard.icd import load_tabular
+    from wizard.quiz import grade
+    from wizard.quiz.grading import parse_answer
+
+    tabular = load_tabular()
+    loaded = load_tree_or_exit(args.quiz_tree or args.tree)
+    given = parse_answer(args.answer, tabular)
+    if not given:
+        raise CliError("--answer holds no codes. Fix: give codes separated by commas, e.g. \"M54.41,G89.29\".")
+    result = grade(case, given, loaded.tree, tabular)
+    if args.format == "json":
+        print(json.dumps(result.as_dict(), indent=2))
+        return EXIT_OK
+    print(f"Case {case.id}: score {result.score:.2f}")
+    print(f"Expected: {', '.join(result.expected)}")
+    print(f"Yours:    {', '.join(result.given)}")
+    for item in result.feedback:
+        print(f"- [{item.kind}] {item.message}" + (f" ({item.rule})" if item.rule else ""))
+    if result.topics:
+        print(f"Review: {', '.join(result.topics)}")
+    print(f"Teaching point: {case.teaching}")
+    return EXIT_OK
+
+
+def open_quiz(args: argparse.Namespace) -> int:
+    try:
+        from wizard.ui.quiz_app import run_quiz
+    except ImportError:
+        raise CliError("the quiz screen is not available in this build. Fix: use 'wizard quiz --case ID --answer CODES'.") from None
+    loaded = load_tree_or_exit(args.quiz_tree or args.tree)
+    return run_quiz(loaded, args)
+
+

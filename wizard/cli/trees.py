@@ -1,0 +1,46 @@
+"""`wizard lint` and `wizard graph`: checks on tree files and a picture of their flow."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, CliError, load_tree_or_exit
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from wizard.lint import LintCannotRun, lint_file
+    from wizard.tree.loader import shipped_tree_paths
+
+    paths = args.paths or shipped_tree_paths()
+    if not paths:
+        raise CliError("no tree files to check. Fix: name one, e.g. wizard lint trees/low_back_pain.toml.")
+    reports = []
+    try:
+        for path in paths:
+            reports.append(lint_file(path))
+    except LintCannotRun as error:
+        raise CliError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps({"ok": all(not r.errors for r in reports), "files": [r.as_dict() for r in reports]}, indent=2))
+    else:
+        for report in reports:
+            for problem in report.problems:
+                print(("warning: " if problem.kind == "warning" else "") + problem.render())
+            status = "ok" if not report.errors else f"{len(report.errors)} problem(s)"
+            print(
+                f"{report.file}: {status}; {report.questions} questions, {report.rules} rules, "
+                f"{report.paths:,} reachable answer paths checked"
+                + (f", {report.cases} cases checked" if report.cases else "")
+                + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+            )
+    return EXIT_PROBLEMS if any(r.errors for r in reports) else EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from wizard.engine.graph import mermaid
+
+    loaded = load_tree_or_exit(args.graph_tree or args.tree)
+    sys.stdout.write(mermaid(loaded.tree))
+    return EXIT_OK

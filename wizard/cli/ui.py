@@ -1,0 +1,49 @@
+"""`wizard` with no command: the terminal UI, on a new session or a resumed one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from wizard.cli.common import CliError, load_tree_or_exit, session_store
+from wizard.cli.sessions import resume_target
+from wizard.sessions.models import Session
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    # The UI records into args.session_store; with --resume it continues args.resume_session
+    # (loaded, and claimed so that no other process records over it).
+    args.session_store = session_store(args)
+    args.resume_session = None
+    if args.resume is not None:
+        if args.label is not None:
+            raise CliError("--label names a new session. Fix: leave it out when resuming.")
+        args.resume_session = resume_target(args.session_store, args.resume)
+        loaded = load_tree_or_exit(args.tree or _recorded_tree(args.resume_session))
+        if loaded.tree.tree.id != args.resume_session.tree.id:
+            raise CliError(
+                f"session {args.resume_session.id} was made with tree '{args.resume_session.tree.id}' but {loaded.path} is tree "
+                f"'{loaded.tree.tree.id}'. Fix: resume it with --tree naming the '{args.resume_session.tree.id}' tree."
+            )
+    else:
+        loaded = load_tree_or_exit(args.tree)
+        _check_label(args.label)
+    try:
+        from wizard.ui.app import run_app
+    except ImportError:
+        raise CliError("the terminal UI is not available in this build. Fix: use 'wizard run' for a headless run.") from None
+    return run_app(loaded, args)
+
+
+def _recorded_tree(session: Session) -> Path | None:
+    path = Path(session.tree.path)
+    return path if path.is_file() else None
+
+
+def _check_label(label: str | None) -> None:
+    from wizard.sessions.models import clean_label
+
+    try:
+        clean_label(label)
+    except ValueError as error:
+        raise CliError(f"--label: {error}. Fix: give a short one-line label without patient identifiers.") from None
