@@ -117,3 +117,10 @@ def plain(widget: object) -> str:
     console = Console(width=200, file=io.StringIO(), color_system=None)
     console.print(content)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def settle(app: WizardApp) -> None:
+    """Wait for the app's workers, except the recorder's, which runs until the app closes."""
+    busy = [worker for worker in app.workers if worker.group != "recorder"]
+    if busy:
+        await app.workers.wait_for_complete(busy)

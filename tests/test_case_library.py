@@ -369,14 +369,16 @@ def test_g89_first_outside_pain_management_is_out_of_order() -> None:
     assert result.order_ok is False
     assert result.score == 0.75
     (feedback,) = result.feedback
-    assert feedback.kind == "order" and feedback.code == "M54.50"
-    assert "M54.50, G89.29" in feedback.message
+    # The code put too early is named, with the sequencing rule of the place it belongs in.
+    assert feedback.kind == "order" and feedback.code == "G89.29"
+    assert "M54.50, G89.29" in feedback.message and "I.C.6.b.1(b)(ii)" in feedback.message
 
 
 def test_site_code_first_at_a_pain_management_visit_is_out_of_order() -> None:
     result = graded("chronic_lbp_pain_management", ["M54.50", "G89.29"])
     assert result.order_ok is False and result.score == 0.75
-    assert result.feedback[-1].kind == "order" and result.feedback[-1].code == "G89.29"
+    assert result.feedback[-1].kind == "order" and result.feedback[-1].code == "M54.50"
+    assert "pain control or management" in result.feedback[-1].message
 
 
 def test_z33_1_first_is_out_of_order() -> None:

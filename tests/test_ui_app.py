@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from conftest_ui import DEMO, FakeDescriber, FakeRecorder, answer_by_keys, demo_tree, headless_codes, make_app, plain
+from conftest_ui import DEMO, FakeDescriber, FakeRecorder, answer_by_keys, demo_tree, headless_codes, make_app, plain, settle
 from wizard.tree.loader import default_tree_path, load_tree
 from wizard.ui.app import WizardApp
 from wizard.ui.screens.confirm import ConfirmScreen
@@ -93,6 +93,22 @@ async def test_codes_build_up_with_descriptions_role_and_written_warnings() -> N
         assert "G89.29" in result_text and "Other chronic pain" in result_text
         warnings = [box for box in app.screen.query(MarkBox) if box.kind == "warning"]
         assert [str(box.label) for box in warnings] == [WARNING_PREFIX + "G89 only when the provider writes chronic."]
+
+
+async def test_options_and_answers_answer_to_the_mouse() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        # Inside the options' border: row 1 is option 1, row 2 option 2.
+        await pilot.click(OptionsList, offset=(4, 1))
+        await pilot.pause()
+        assert app.engine.answers == {"region": "low_back"}
+        await pilot.click("#steps", offset=(4, 0))  # the first answer in the Answers panel
+        await pilot.pause()
+        assert app.screen.changing == "region"
+        await pilot.click(OptionsList, offset=(4, 2))  # thoracic
+        await pilot.pause()
+        assert isinstance(app.screen, ResultScreen)
+        assert app.engine.result().code_list == headless_codes(app.loaded, CASES["thoracic"])
 
 
 async def test_backspace_and_b_go_back_one_question() -> None:
@@ -302,11 +318,11 @@ async def test_help_shows_the_question_help_and_every_binding(key: str) -> None:
         assert "The region picks the code family." in plain(app.screen.query_one("#question-help", Static))
         table = app.screen.query_one("#keys", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
-        ids = {row[3] for row in rows}
+        ids = {row[2] for row in rows}
         expected = {"back", "restart", "help", "quit", "command_palette", "teaching", "copy", "export", "cancel_change"}
         expected |= {f"choose_{n}" for n in range(1, 10)}
         assert expected <= ids
-        keys = {row[3]: row[0] for row in rows if row[2] == "Everywhere"}
+        keys = {row[2]: row[0] for row in reversed(rows)}
         assert "b" in keys["back"] and "⌫" in keys["back"]
         await pilot.press("escape")
         await pilot.pause()
@@ -378,7 +394,7 @@ async def test_export_saves_the_chosen_format_in_the_folder(tmp_path) -> None:  
         path_input.focus()
         await pilot.press("enter")
         await pilot.pause()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         saved = tmp_path / "demo-20260501-093000.md"
         assert saved.exists() and "M54.50" in saved.read_text()
@@ -418,7 +434,7 @@ async def test_switch_tree_from_the_palette_loads_another_tree(tmp_path) -> None
         value = app.screen.query_one("#value", Input)
         value.value = str(other)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert app.title == "Other tree"
         assert app.engine.path == [] and app.loaded.path == other
@@ -431,7 +447,7 @@ async def test_descriptions_arrive_from_the_worker_after_the_first_paint(monkeyp
     app = WizardApp(demo_tree())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "1", "1")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert app.engine.coder.describer is not None
         assert "Low back pain, unspecified" in code_panel_text(app)
@@ -447,7 +463,7 @@ async def test_without_icd_data_codes_still_show_and_the_reason_is_given(monkeyp
     app = WizardApp(demo_tree())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "1", "1")
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert "M54.50" in code_panel_text(app)
         assert "ICD data not loaded" in code_panel_text(app)
@@ -484,3 +500,30 @@ async def test_the_shipped_tree_opens_on_its_first_question() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert plain(app.screen.query_one("#prompt", Static)) == loaded.tree.questions[0].prompt
+
+
+def shipped_cases() -> list[tuple[str, dict[str, object]]]:
+    """A spread of the shipped case library: every eighth case, and the first with a number."""
+    import tomllib
+
+    library = default_tree_path().parent / "cases" / "low_back_pain.toml"
+    if not library.exists():
+        return []
+    cases = tomllib.loads(library.read_text(encoding="utf-8")).get("case", [])
+    numeric = next((c for c in cases if any(isinstance(v, int) for v in c["answers"].values())), None)
+    chosen = [c for n, c in enumerate(cases) if n % 8 == 0 or c is numeric]
+    return [(c["id"], c["answers"]) for c in chosen]
+
+
+SHIPPED = shipped_cases()
+
+
+@pytest.mark.skipif(not SHIPPED, reason="the shipped tree or its case library is still being written")
+@pytest.mark.parametrize("answers", [a for _, a in SHIPPED], ids=[i for i, _ in SHIPPED])
+async def test_shipped_cases_walked_by_keys_give_the_headless_codes(answers: dict[str, object]) -> None:
+    loaded = load_tree(default_tree_path())
+    app = make_app(loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await answer_by_keys(pilot, answers)
+        assert app.engine.finished
+        assert app.engine.result().code_list == headless_codes(loaded, answers)

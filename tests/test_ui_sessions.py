@@ -6,7 +6,7 @@ from argparse import Namespace
 
 import pytest
 
-from conftest_ui import FakeDescriber, answer_by_keys, demo_tree, make_app
+from conftest_ui import FakeDescriber, answer_by_keys, demo_tree, make_app, settle
 from wizard.sessions import SessionStore
 from wizard.ui import app as app_module
 from wizard.ui.app import WizardApp, run_app
@@ -88,11 +88,11 @@ async def test_a_saved_session_opens_from_the_command_palette_list(store) -> Non
         await pilot.press("2")  # thoracic: finished, a session of its own
         await pilot.pause()
         app.action_open_session()
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert isinstance(app.screen, SessionsScreen)
         await pilot.press("enter")  # the other session (the current one is not listed)
-        await app.workers.wait_for_complete()
+        await settle(app)
         await pilot.pause()
         assert app.session_id == session_id and app.label == "bay 7"
         assert app.engine.current.id == "chronic"

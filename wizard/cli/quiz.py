@@ -49,9 +49,9 @@ def grade_case(args: argparse.Namespace, case) -> int:  # noqa: ANN001
 
     tabular = load_tabular()
     loaded = load_tree_or_exit(args.quiz_tree or args.tree)
+    if not args.answer.strip():
+        raise CliError("--answer is empty. Fix: give codes separated by commas, e.g. \"M54.41,G89.29\", or \"none\" for no code.")
     given = parse_answer(args.answer, tabular)
-    if not given:
-        raise CliError("--answer holds no codes. Fix: give codes separated by commas, e.g. \"M54.41,G89.29\".")
     result = grade(case, given, loaded.tree, tabular)
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2))

@@ -156,8 +156,8 @@ class Coder:
         )
 
     def because(self, rule: Rule, answers: Mapping[str, Answer]) -> tuple[Because, ...]:
-        """The answers a rule read, in the order the questions are asked."""
-        read = self.evaluator.reads(rule.when)
+        """The answers that decide a rule, in the order the questions are asked."""
+        read = self.evaluator.shown_reads(rule.when)
         read |= {v.source for v in self.tree.values if "{" + v.id + "}" in rule.code}
         steps = []
         for question in self.tree.questions:

@@ -133,6 +133,20 @@ class ConditionEvaluator:
             parts.append(lambda answers, codes: not negated(answers, codes))
         return _both(parts)
 
+    def shown_reads(self, condition: Condition | None) -> set[str]:
+        """The answers worth naming beside a code: what a condition reads itself and what the
+        named conditions it names read themselves, one level deep (not the gates behind them)."""
+        if condition is None:
+            return set()
+        found = set(condition.matchers)
+        for name in condition.is_:
+            named = self.tree.conditions.get(name)
+            if named is not None:
+                found |= set(named.matchers)
+        for child in [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]:
+            found |= self.shown_reads(child)
+        return found
+
     def reads(self, condition: Condition | None) -> set[str]:
         """Question ids a condition depends on, through named conditions too."""
         if condition is None:

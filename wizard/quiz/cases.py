@@ -23,7 +23,8 @@ class Case(BaseModel):
     title: str = Field(min_length=1)
     vignette: str = Field(min_length=1)
     answers: dict[str, Answer]
-    expected: list[str] = Field(min_length=1)
+    # Empty when the tree ends at a stop with no code (e.g. a confirmed red flag).
+    expected: list[str] = Field(default_factory=list)
     teaching: str = Field(min_length=1)
     topics: list[str] = Field(default_factory=list)
 

@@ -1,21 +1,23 @@
 """Grading a trainee's code set against a case, with the rule that decides each difference.
 
 Score: the share of codes right, |given ∩ expected| / |given ∪ expected| (invalid codes count
-as given), times 0.75 when the codes in common are out of order or the first-listed code is
-wrong. The exact expected set in order scores 1.0.
+as given), times 0.75 when the codes in common are not in the expected order. The exact
+expected set in order scores 1.0; a case whose answer is "no code" scores 1.0 for no code.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from wizard.engine.coder import possible_codes
-from wizard.engine.conditions import describe_condition
+from collections.abc import Mapping
+
+from wizard.engine.coder import answer_label, possible_codes
+from wizard.engine.conditions import ConditionEvaluator, describe_condition, describe_matcher, matcher_holds
 from wizard.engine.engine import Engine
 from wizard.engine.headless import walk
 from wizard.engine.result import CodeLine
 from wizard.quiz.cases import Case
-from wizard.tree.models import Tree
+from wizard.tree.models import Answer, Condition, Tree
 
 ORDER_PENALTY = 0.75
 
@@ -42,6 +44,7 @@ class Grade:
     order_ok: bool
     feedback: list[Feedback] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    teaching: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -54,24 +57,32 @@ class Grade:
             "order_ok": self.order_ok,
             "feedback": [f.as_dict() for f in self.feedback],
             "topics": self.topics,
+            "teaching": self.teaching,
         }
 
 
+NO_CODE = "none"
+
+
 def parse_answer(text: str, tabular) -> list[str]:  # noqa: ANN001
-    """Codes typed by a trainee: comma or space separated, case and dots forgiven."""
+    """Codes typed by a trainee: comma or space separated, case and dots forgiven; "none" for none."""
     codes = [part.strip() for part in text.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
-    return list(dict.fromkeys(tabular.normalize(code) for code in codes))
+    return normalise(codes, tabular)
+
+
+def normalise(codes: list[str], tabular) -> list[str]:  # noqa: ANN001
+    """Upper-case, dotted, each code once, in the order given; the word "none" means no code."""
+    return list(dict.fromkeys(tabular.normalize(c) for c in codes if c.strip().lower() != NO_CODE))
 
 
 def order_ok(given: list[str], expected: list[str]) -> bool:
-    """The codes in common come in the expected order, and the first-listed code is right."""
+    """The codes in common come in the expected order (an extra code is marked once, as extra)."""
     common = set(given) & set(expected)
-    if [c for c in given if c in common] != [c for c in expected if c in common]:
-        return False
-    return not given or not expected or expected[0] not in given or given[0] == expected[0]
+    return [c for c in given if c in common] == [c for c in expected if c in common]
 
 
 def grade(case: Case, given: list[str], tree: Tree, tabular) -> Grade:  # noqa: ANN001
+    given = normalise(given, tabular)
     engine = Engine(tree, tabular)
     walk(engine, case.answers)
     lines = {line.code: line for line in engine.result().codes}
@@ -84,11 +95,11 @@ def grade(case: Case, given: list[str], tree: Tree, tabular) -> Grade:  # noqa: 
     if not in_order:
         score *= ORDER_PENALTY
     feedback = [_missing(code, lines.get(code), extra, tabular) for code in missing]
-    feedback += [_extra(code, expected, case, tree, tabular) for code in extra]
+    feedback += [_extra(code, expected, case, tree, tabular, engine.answers) for code in extra]
     if not in_order:
-        feedback.append(_order(expected, lines))
+        feedback.append(_order(given, expected, lines, tree))
     topics = list(case.topics) if score < 1 else []
-    return Grade(case.id, round(score, 2), expected, given, missing, extra, in_order, feedback, topics)
+    return Grade(case.id, round(score, 2), expected, given, missing, extra, in_order, feedback, topics, case.teaching)
 
 
 def _missing(code: str, line: CodeLine | None, extra: list[str], tabular) -> Feedback:  # noqa: ANN001
@@ -99,7 +110,7 @@ def _missing(code: str, line: CodeLine | None, extra: list[str], tabular) -> Fee
     return Feedback(code, "missing", f"{code} ({_describe(code, tabular)}) is missing: {why}{instead}", rule)
 
 
-def _extra(code: str, expected: list[str], case: Case, tree: Tree, tabular) -> Feedback:  # noqa: ANN001
+def _extra(code: str, expected: list[str], case: Case, tree: Tree, tabular, answers: Mapping[str, Answer]) -> Feedback:  # noqa: ANN001
     problem = tabular.check_billable(code)
     if problem is not None:
         return Feedback(code, "invalid", problem.message, "TAB (FY2026 tabular): report billable codes only")
@@ -112,23 +123,74 @@ def _extra(code: str, expected: list[str], case: Case, tree: Tree, tabular) -> F
                 f"Excludes1 \"{conflict.note}\".",
                 f"TAB {conflict.owner} Excludes1",
             )
-    for rule in tree.rules:
-        if code in set(possible_codes(tree, rule)):
-            return Feedback(
-                code,
-                "extra",
-                f"{code} ({_describe(code, tabular)}) does not apply to this case. {rule.reason} It needs: "
-                f"{describe_condition(rule.when)}.",
-                "; ".join(str(c) for c in rule.cite),
-            )
+    rules = [rule for rule in tree.rules if code in set(possible_codes(tree, rule))]
+    if rules:
+        explainer = Explainer(tree)
+        # The rule that comes closest to applying explains best: the fewest answers to change.
+        rule, gaps = min(((r, explainer.unmet(r.when, answers)) for r in rules), key=lambda pair: len(pair[1]))
+        needs = "; ".join(gaps) if gaps else describe_condition(rule.when)
+        return Feedback(
+            code,
+            "extra",
+            f"{code} ({_describe(code, tabular)}) does not apply to this case. {rule.reason} It needs {needs}.",
+            "; ".join(str(c) for c in rule.cite),
+        )
     return Feedback(code, "extra", f"{code} ({_describe(code, tabular)}) is not supported by this vignette.", "GL IV.J: code what the documentation supports")
 
 
-def _order(expected: list[str], lines: dict[str, CodeLine]) -> Feedback:
-    first = lines.get(expected[0])
-    rule = "; ".join(first.cite) if first else ""
-    why = first.reason if first else ""
-    return Feedback(expected[0], "order", f"The reporting order is {', '.join(expected)}. {expected[0]} comes first: {why}", rule)
+def _order(given: list[str], expected: list[str], lines: dict[str, CodeLine], tree: Tree) -> Feedback:
+    """Name the first code put too early and the sequencing rule of the place it belongs in."""
+    common = set(given) & set(expected)
+    mine = [c for c in given if c in common]
+    right = [c for c in expected if c in common]
+    code, should_follow = next((m, r) for m, r in zip(mine, right) if m != r)
+    slots = {s.id: s for s in tree.sequence}
+
+    def place(of: str) -> str:
+        line = lines.get(of)
+        slot = slots.get(line.slot) if line else None
+        return f"{of}: {slot.description if slot and slot.description else (line.reason if line else '')}"
+
+    line = lines.get(code)
+    rule = "; ".join(line.cite) if line else ""
+    return Feedback(
+        code,
+        "order",
+        f"The reporting order is {', '.join(expected)}: {code} comes after {should_follow}. {place(should_follow)} {place(code)}",
+        rule,
+    )
+
+
+class Explainer:
+    """Which parts of a rule's condition a case does not meet, in words a trainee reads."""
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        self.evaluator = ConditionEvaluator(tree)
+
+    def unmet(self, condition: Condition, answers: Mapping[str, Answer]) -> list[str]:
+        if self.evaluator.holds(condition, answers):
+            return []
+        gaps = [self._needs(key, matcher, answers.get(key)) for key, matcher in condition.matchers.items() if not matcher_holds(matcher, answers.get(key))]
+        for name in condition.is_:
+            gaps += self.unmet(self.tree.conditions[name], answers)
+        for child in condition.all:
+            gaps += self.unmet(child, answers)
+        if condition.any and not any(self.evaluator.holds(c, answers) for c in condition.any):
+            options = [" and ".join(self.unmet(c, answers)) for c in condition.any]
+            gaps.append("one of: " + " | ".join(o for o in options if o))
+        if condition.not_ is not None and self.evaluator.holds(condition.not_, answers):
+            gaps.append(f"not ({describe_condition(condition.not_)})")
+        return list(dict.fromkeys(gaps))
+
+    def _needs(self, key: str, matcher: object, answer: Answer | None) -> str:
+        wanted = describe_matcher(key, matcher)  # type: ignore[arg-type]
+        if isinstance(matcher, str):
+            wanted = f"{key} = {answer_label(self.tree, key, matcher)}"
+        elif isinstance(matcher, list):
+            wanted = f"{key} = " + " or ".join(answer_label(self.tree, key, m) for m in matcher)
+        has = "not asked" if answer is None else answer_label(self.tree, key, answer)
+        return f"{wanted} (this case: {has})"
 
 
 def _describe(code: str, tabular) -> str:  # noqa: ANN001

@@ -48,10 +48,10 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b,backspace", "back", "Back", key_display="b", id="back", tooltip="Undo the last answer"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Clear every answer (asks first)"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="Help for this question and every key"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="This question's help and every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit the wizard"),
         # Shown on the right of the footer by Footer itself.
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, switch tree, theme..."),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, switch tree, theme"),
     ]
 
     class TabularLoaded(Message):
@@ -116,6 +116,9 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
         if self.icd_loading:
             self.call_after_refresh(self.load_tabular)
+
+    def on_recorder_relay_opened(self, message: RecorderRelay.Opened) -> None:
+        self.session_id = message.session_id
 
     def on_unmount(self) -> None:
         if self._relay is not None:

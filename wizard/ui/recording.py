@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from textual.message import Message
+
 from wizard.engine.engine import Engine
 
 if TYPE_CHECKING:
@@ -45,6 +47,13 @@ class RecorderRelay:
     so that creating a session file never delays the first question; an opened recorder is
     closed by the relay (its `close()`, which lets go of the session's lock).
     """
+
+    class Opened(Message):
+        """A recorder was opened on the worker; `session_id` when it records a session."""
+
+        def __init__(self, session_id: str | None) -> None:
+            super().__init__()
+            self.session_id = session_id
 
     def __init__(self, app: App[Any], recorder: Recorder | None = None, opener: Callable[[], Recorder] | None = None) -> None:
         self.app = app
@@ -115,6 +124,8 @@ class RecorderRelay:
             return
         self._owned = True
         self._failing = False
+        session = getattr(self._recorder, "session", None)
+        self.app.post_message(self.Opened(getattr(session, "id", None)))
         self._check(getattr(self._recorder, "last_error", None) is None)
 
     def _close_owned(self) -> None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "fhir": ".fhir.json"}
 
@@ -61,6 +61,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()

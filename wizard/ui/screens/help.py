@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from rich.text import Text
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
@@ -67,23 +68,30 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
-            yield Static("Help", classes="help-title")
-            yield Static(question_help(self.question, self.result), id="question-help")
-            yield Static(
-                "Answer with the number keys, the arrows and Enter, or the mouse. Select an answer in the "
-                "Answers panel to change it; later answers that still apply are kept.",
-                classes="help-detail",
-            )
-            yield Static("Keys", classes="help-title")
+        with Vertical(id="help-body"):
+            with VerticalScroll(id="help-text"):
+                yield Static(question_help(self.question, self.result), id="question-help")
+                yield Static(
+                    "Answer with the number keys, the arrows and Enter, or the mouse. Select an answer in the "
+                    "Answers panel to change it; later answers that still apply are kept.",
+                    classes="help-detail",
+                )
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#help-body").border_title = "Help"
+        self.query_one("#help-text").border_title = "This question"
         table = self.query_one("#keys", DataTable)
-        table.add_columns("Keys", "What it does", "Where", "Id")
+        table.border_title = "Keys"
+        table.add_columns("Keys", "What it does", "Id")
+        where = None
         for row in key_rows(self.sections, self.app.get_key_display):
-            table.add_row(row.keys, row.description, row.where, row.id)
+            if row.where != where:
+                where = row.where
+                table.add_row(Text(where, style="bold"), "", "")
+            table.add_row(row.keys, row.description, row.id)
+        table.focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

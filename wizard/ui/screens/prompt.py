@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -34,6 +34,7 @@ class PromptScreen(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

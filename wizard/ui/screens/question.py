@@ -36,8 +36,8 @@ class QuestionScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS = [
         *choose_bindings(),
-        Binding("t", "teaching", "Notes", id="teaching", tooltip="Show or hide each question's teaching note"),
-        Binding("escape", "cancel_change", "Keep answer", id="cancel_change", tooltip="Stop changing an earlier answer"),
+        Binding("t", "teaching", "Notes", id="teaching", tooltip="Show or hide the teaching notes"),
+        Binding("escape", "cancel_change", "Keep answer", id="cancel_change", tooltip="Keep the answer being changed"),
     ]
 
     def __init__(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +35,17 @@ def status_line(result: Result) -> Content:
     return Content.assemble(("Complete. ", "bold"), f"{count} code{'s' if count != 1 else ''} in reporting order, ICD-10-CM {result.release}.")
 
 
+def short_reason(line: CodeLine) -> str:
+    """The rule's reason, citations and confidence; the answers it read are beside the table
+    (Answers) and under `t` (why), so the row stays readable at 80 columns."""
+    text = line.reason
+    if line.cite:
+        text += f" [{'; '.join(line.cite)}]"
+    if line.confidence != "high":
+        text += f" (confidence: {line.confidence}; see the query)"
+    return text
+
+
 def code_table(result: Result, loading: bool) -> Table | Content:
     """Sequence, code, role, then the description with the reason under it (one column wraps well)."""
     if not result.codes:
@@ -44,35 +56,40 @@ def code_table(result: Result, loading: bool) -> Table | Content:
     table.add_column("Role", no_wrap=True)
     table.add_column("Description / reason", ratio=1)
     for number, line in enumerate(result.codes, 1):
-        text = Text.assemble(describe(line.description, loading), "\n", ("Why: " + line.reason_line(), "dim"))
+        text = Text.assemble(describe(line.description, loading), "\n", ("Why: " + short_reason(line), "dim"))
         table.add_row(str(number), line.code, line.role, text)
     return table
 
 
-def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Content:
-    """Why each code and not its look-alikes: the rule's reason and citations, then the teaching
-    notes of the questions whose answers chose it. All of it comes from the tree."""
-    parts: list[str | tuple[str, str]] = [("Why these codes and not their look-alikes", "bold underline")]
+def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Group:
+    """Why each code and not its look-alikes: the rule's reason and citations, then the answers
+    that chose it with the teaching notes of their questions. All of it comes from the tree."""
+    parts: list[RenderableType] = [Text("Why these codes and not their look-alikes", style="bold underline")]
     for line in lines:
         cites = f" [{'; '.join(line.cite)}]" if line.cite else ""
-        parts += ["\n\n", (line.code, "bold"), "  ", line.reason + cites]
+        parts.append(Text.assemble("\n", (line.code, "bold"), "  ", line.reason + cites))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for because in line.because:
+            text = Text.assemble(because.prompt, " ", (because.label, "bold"))
             question = tree.question(because.question)
-            parts += ["\n  - ", because.prompt, " ", (because.label, "bold")]
             if question is not None and question.teaching:
-                parts += ["\n    ", ("Teaching: ", "italic"), question.teaching]
+                text.append_text(Text.assemble("\n", ("Teaching: ", "italic"), question.teaching))
+            grid.add_row(" -", text)
+        parts.append(grid)
     if not lines:
-        parts += ["\n\nNo codes: nothing to explain."]
-    return Content.assemble(*parts)
+        parts.append(Text("\nNo codes: nothing to explain."))
+    return Group(*parts)
 
 
 class ResultScreen(Screen[None]):
     CSS_PATH = "result.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("c", "copy", "Copy", id="copy", tooltip="Copy the text transcript to the clipboard"),
-        Binding("e", "export", "Export", id="export", tooltip="Save the transcript as text, Markdown or JSON"),
-        Binding("t", "teaching", "Why", id="teaching", tooltip="Why each code and not its look-alikes"),
+        Binding("c", "copy", "Copy", id="copy", tooltip="Copy the transcript to the clipboard"),
+        Binding("e", "export", "Export", id="export", tooltip="Save the transcript to a file"),
+        Binding("t", "teaching", "Why", id="teaching", tooltip="Why each code, not its look-alikes"),
     ]
 
     def __init__(self) -> None:
@@ -93,7 +110,7 @@ class ResultScreen(Screen[None]):
                 yield Static(id="why")
                 yield Static("Warnings (tick to acknowledge)", classes="heading", id="warnings-heading")
                 yield Vertical(id="warnings")
-                yield Static("Documentation checklist", classes="heading", id="checklist-heading")
+                yield Static("Documentation checklist (tick what is done)", classes="heading", id="checklist-heading")
                 yield Vertical(id="checklist")
                 with Horizontal(id="actions"):
                     yield Button("Copy (c)", id="copy")
@@ -149,7 +166,11 @@ class ResultScreen(Screen[None]):
         event.stop()
         if box.kind == "warning":
             if event.value:
+                # An acknowledgement is recorded once and stays: the box locks, and the focus
+                # moves on rather than being dropped by the disabled box.
                 self.wizard.acknowledge(box.item_id)
+                if box.has_focus:
+                    self.focus_next()
                 box.disabled = True
         else:
             self.wizard.set_checked(box.item_id, event.value)

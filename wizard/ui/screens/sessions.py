@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.ui.session_link import SavedSession
@@ -32,6 +32,7 @@ class SessionsScreen(ModalScreen[str | None]):
                 yield OptionList(*(Option(Content(s.describe()), id=s.id) for s in self.sessions), id="sessions")
             else:
                 yield Static(f"No saved session of this tree in {self.folder}. Esc to go back.", classes="dialog-detail")
+        yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -22,6 +22,11 @@ class MarkBox(Checkbox):
         self.item_id = item_id
         self.kind = kind
 
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - overrides ToggleButton's class constant
+        # Textual draws the same X for both states and tells them apart by colour only.
+        return "X" if self.value else " "
+
     def _label_lines(self, width: int) -> list[Content]:
         button_width = self._button.cell_length
         return self._label.wrap(max(width - button_width - 1, MIN_LABEL_WIDTH))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -29,6 +30,12 @@ def option_prompt(number: int, option: TreeOption, current: bool) -> Table:
 
 class OptionsList(OptionList):
     """Shows a question's options; selecting one (Enter, click) posts OptionList.OptionSelected."""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # Textual measures an auto height at the full width, but the options are drawn beside
+        # the scrollbar's column (kept by `scrollbar-gutter: stable`): measure at that width,
+        # or a wrapped option gets a line too few and a needless scrollbar.
+        return super().get_content_height(container, viewport, width - self.styles.scrollbar_size_vertical)
 
     def show(self, question: Question, current: Answer | None = None) -> None:
         self.clear_options()
