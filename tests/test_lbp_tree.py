@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from wizard.engine import Engine, Result
+from wizard.engine.headless import walk
 from wizard.tree import Tree, load_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,13 +80,9 @@ def tabular():
 def run(answers: dict) -> tuple[Engine, Result]:
     """Walk the tree as a headless run does: the case's answer, else the question's default."""
     engine = Engine(tree())
-    while (question := engine.current) is not None:
-        if question.id in answers:
-            engine.answer(answers[question.id])
-        elif question.default is not None:
-            engine.answer(question.default)
-        else:
-            pytest.fail(f"the tree asks '{question.id}', which the case does not answer (answers so far: {engine.answers})")
+    missing = walk(engine, answers)
+    if missing is not None:
+        pytest.fail(f"the tree asks '{missing.question.id}', which the case does not answer (answers so far: {engine.answers})")
     return engine, engine.result()
 
 

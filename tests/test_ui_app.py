@@ -102,7 +102,7 @@ async def test_options_and_answers_answer_to_the_mouse() -> None:
         await pilot.click(OptionsList, offset=(4, 1))
         await pilot.pause()
         assert app.engine.answers == {"region": "low_back"}
-        await pilot.click("#steps", offset=(4, 0))  # the first answer in the Answers panel
+        await pilot.click("#steps", offset=(4, 1))  # the first answer in the Answers panel
         await pilot.pause()
         assert app.screen.changing == "region"
         await pilot.click(OptionsList, offset=(4, 2))  # thoracic

@@ -27,8 +27,10 @@ from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.confirm import ConfirmScreen
 from wizard.ui.screens.export import ExportScreen
 from wizard.ui.screens.help import HelpScreen
+from wizard.ui.screens.prompt import PromptScreen
 from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.screens.result import ResultScreen
+from wizard.ui.screens.sessions import SessionsScreen
 
 if TYPE_CHECKING:
     from wizard.sessions import SessionStore
@@ -103,7 +105,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         self.icd_loading = self.engine.coder.describer is None and load_icd
         self.last_dropped: tuple[Step, ...] = ()
         self._notices = resumed.flags if resumed else ()
-        self._relay = RecorderRelay(self, recorder, open_recorder) if recorder or open_recorder else None
+        has_recorder = recorder is not None or open_recorder is not None
+        self._relay = RecorderRelay(self, recorder, open_recorder) if has_recorder else None
 
     # -- start and stop -----------------------------------------------------------------
 
@@ -259,6 +262,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
             ("Result", ResultScreen.BINDINGS),
             ("Confirm", ConfirmScreen.BINDINGS),
             ("Export", ExportScreen.BINDINGS),
+            ("Switch tree", PromptScreen.BINDINGS),
+            ("Saved sessions", SessionsScreen.BINDINGS),
             ("Help", HelpScreen.BINDINGS),
         ]
 

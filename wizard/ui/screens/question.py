@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
 from wizard.tree.models import Answer, Question
+from wizard.ui.screens import BREAKPOINTS
 from wizard.ui.widgets.code_panel import CodePanel
 from wizard.ui.widgets.number_input import AnswerValidator, NumberInput, number_hint
 from wizard.ui.widgets.options import MAX_NUMBERED, OptionsList
@@ -21,7 +22,6 @@ from wizard.ui.widgets.path_panel import PathPanel
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
 
-WIDE = 100
 
 
 def choose_bindings() -> list[Binding]:
@@ -33,7 +33,7 @@ def choose_bindings() -> list[Binding]:
 
 class QuestionScreen(Screen[None]):
     CSS_PATH = "question.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     BINDINGS = [
         *choose_bindings(),
         Binding("t", "teaching", "Notes", id="teaching", tooltip="Show or hide the teaching notes"),

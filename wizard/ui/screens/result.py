@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from wizard.engine.result import CodeLine, Result
 from wizard.tree.models import Tree
+from wizard.ui.screens import BREAKPOINTS
 from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
@@ -85,7 +86,7 @@ def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Group:
 
 class ResultScreen(Screen[None]):
     CSS_PATH = "result.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     BINDINGS = [
         Binding("c", "copy", "Copy", id="copy", tooltip="Copy the transcript to the clipboard"),
         Binding("e", "export", "Export", id="export", tooltip="Save the transcript to a file"),
@@ -148,7 +149,10 @@ class ResultScreen(Screen[None]):
         marks = self.wizard.marks
         warnings = self.query_one("#warnings", Vertical)
         warnings.remove_children()
-        warnings.mount_all(MarkBox(WARNING_PREFIX + w.text, w.id, "warning", w.id in marks.acknowledged, disabled=w.id in marks.acknowledged) for w in result.warnings)
+        warnings.mount_all(
+            MarkBox(WARNING_PREFIX + w.text, w.id, "warning", w.id in marks.acknowledged, disabled=w.id in marks.acknowledged)
+            for w in result.warnings
+        )
         self.query_one("#warnings-heading").display = bool(result.warnings)
         checklist = self.query_one("#checklist", Vertical)
         checklist.remove_children()
