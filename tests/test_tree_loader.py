@@ -93,3 +93,8 @@ def test_non_utf8_file_is_reported(tmp_path):
     with pytest.raises(TreeError) as caught:
         load_tree(bad)
     assert "UTF-8" in str(caught.value)
+
+
+def test_condition_on_a_later_question_through_a_named_condition_is_rejected():
+    problems = problems_of("later_dependency_named.toml")
+    assert any("'encounter' is asked depending on 'chronic'" in p.message for p in problems)

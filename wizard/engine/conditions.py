@@ -149,14 +149,7 @@ class ConditionEvaluator:
 
     def reads(self, condition: Condition | None) -> set[str]:
         """Question ids a condition depends on, through named conditions too."""
-        if condition is None:
-            return set()
-        found = set(condition.matchers)
-        for name in condition.is_:
-            found |= self.reads(self.tree.conditions.get(name))
-        for child in [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]:
-            found |= self.reads(child)
-        return found
+        return self.tree.reads(condition)
 
     def uses_codes(self, condition: Condition | None) -> bool:
         if condition is None:

@@ -205,7 +205,7 @@ def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[P
     for index, question in enumerate(tree.questions):
         if question.when is not None:
             yield from _condition_problems(tree, question.when, ("questions", index, "when"), problem)
-            for read in question.when.questions():
+            for read in sorted(tree.reads(question.when)):
                 if read in order and order[read] >= index:
                     yield problem(
                         ("questions", index, "when"),

@@ -170,13 +170,6 @@ class Condition(BaseModel):
         """The per-question tests of this condition (its keys other than the combinators)."""
         return self._matchers
 
-    def questions(self) -> set[str]:
-        """Every question id this condition reads, nested ones included."""
-        found = set(self.matchers)
-        for child in [*self.all, *self.any, *([self.not_] if self.not_ else [])]:
-            found |= child.questions()
-        return found
-
 
 def _parse_matcher(key: str, raw: Any) -> Matcher:
     if isinstance(raw, str):
@@ -283,6 +276,18 @@ class Tree(Strict):
 
     def question(self, question_id: str) -> Question | None:
         return self._by_id.get(question_id)
+
+    def reads(self, condition: Condition | None, _seen: frozenset[str] = frozenset()) -> set[str]:
+        """Question ids a condition depends on, through named conditions too (loops are cut)."""
+        if condition is None:
+            return set()
+        found = set(condition.matchers)
+        for name in condition.is_:
+            if name in self.conditions and name not in _seen:
+                found |= self.reads(self.conditions[name], _seen | {name})
+        for child in [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]:
+            found |= self.reads(child, _seen)
+        return found
 
     def index(self, question_id: str) -> int:
         """Position of a question in the asking order."""
