@@ -28,5 +28,11 @@ test: $(TEST_STAMP)
 lint: $(STAMP)
 	$(BIN)/wizard lint
 
+# The long run of the hostile-input tests: 1500 random examples per fuzz target, a kill at every
+# phase of every answer, 10 s of eight concurrent writers. The counts are printed at the end.
+fuzz: $(TEST_STAMP)
+	HYPOTHESIS_PROFILE=fuzz WIZARD_STRESS_FULL=1 WIZARD_STRESS_SECONDS=10 $(BIN)/python -m pytest -q \
+		$(wildcard tests/test_fuzz*.py) tests/test_hostile_crash.py tests/test_hostile_concurrency.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

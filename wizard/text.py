@@ -51,8 +51,11 @@ def clean(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """clean(text) with newlines and tabs as spaces: for a table cell or a title."""
-    return " ".join(clean(text).split()) if text else text
+    """clean(text) with each newline and tab as a space: for a line of a listing or a title."""
+    return clean(text).translate(_BREAKS)
+
+
+_BREAKS = {ord("\n"): " ", ord("\t"): " "}
 
 
 def find_unsafe(text: str) -> tuple[int, str] | None:

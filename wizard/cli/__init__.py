@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, EXIT_USAGE, CliError
+from wizard.text import clean
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliError", "main"]
 
@@ -25,7 +26,8 @@ ID_HELP = "a session id, or the start of one"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own exits with 2 too; say what to do
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}. Run '{self.prog} --help' for the options.\n")
+        # The message quotes the arguments, which may hold escape sequences.
+        self.exit(EXIT_USAGE, clean(f"{self.prog}: {message}. Run '{self.prog} --help' for the options.\n"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--answer", metavar="CODES", help='your codes in order, e.g. "M54.41,G89.29"')
     quiz.add_argument("--format", choices=("text", "json"), default="text")
     quiz.add_argument("--tree", type=Path, dest="quiz_tree", help="tree file (default: the shipped tree)")
+    quiz.add_argument("--shuffle", action="store_true", help="in the TUI: the cases in a shuffled order (default: library order)")
+    quiz.add_argument("--seed", type=int, metavar="N", help="with --shuffle: the seed, to repeat a run's order (default: a new one, shown)")
+    quiz.add_argument("--count", type=int, metavar="N", help="in the TUI: how many cases a run has (default: 5; 0 for all)")
 
     graph = commands.add_parser("graph", help="print the tree's flow as a Mermaid diagram")
     graph.add_argument("--tree", type=Path, dest="graph_tree", help="tree file (default: the shipped tree)")
@@ -113,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return cmd_ui(args)
     except CliError as error:
-        print(f"wizard: {error}", file=sys.stderr)
+        # Messages quote paths, keys and values from files and arguments: shown, never obeyed.
+        print(clean(f"wizard: {error}"), file=sys.stderr)
         return error.code
     except KeyboardInterrupt:
         return 130
@@ -121,8 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("WIZARD_DEBUG"):
             raise
         print(
-            f"wizard: internal error ({error.__class__.__name__}: {error}). This is a bug in wizard; "
-            "please report it with the command you ran (set WIZARD_DEBUG=1 to see the traceback).",
+            clean(f"wizard: internal error ({error.__class__.__name__}: {error}). This is a bug in wizard; ")
+            + "please report it with the command you ran (set WIZARD_DEBUG=1 to see the traceback).",
             file=sys.stderr,
         )
         return EXIT_USAGE

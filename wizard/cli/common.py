@@ -33,15 +33,25 @@ def load_tree_or_exit(path: Path | None) -> LoadedTree:
         raise CliError(f"the tree cannot be used:\n{error}\nRun 'wizard lint <file>' for every problem.") from None
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines
+
+
 def read_answers(path: Path) -> dict[str, object]:
+    from wizard.tree.loader import TooBig, read_bounded
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_bounded(path, MAX_ANSWERS_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise CliError(f"{path}: no such answers file. Fix: give the path of a TOML file with an [answers] table.") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as error:
-        raise CliError(f"{path}: cannot be read ({error.__class__.__name__}). Fix: give a readable UTF-8 TOML file.") from None
+    except TooBig:
+        raise CliError(f"{path}: is over {MAX_ANSWERS_BYTES // 1024} KiB, too big for an answers file. Fix: give the TOML file with the [answers] table.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error.__class__.__name__
+        raise CliError(f"{path}: cannot be read ({reason}). Fix: give a readable UTF-8 TOML file.") from None
     except tomllib.TOMLDecodeError as error:
         raise CliError(f"{path}: TOML syntax error: {error}. Fix: correct the syntax at that line.") from None
+    except RecursionError:
+        raise CliError(f"{path}: lists or tables are nested too deeply. Fix: an answers file is one flat [answers] table.") from None
     answers = data.get("answers")
     if not isinstance(answers, dict):
         raise CliError(f"{path}: no [answers] table. Fix: add [answers] with lines such as region = \"low_back\".")
@@ -73,7 +83,9 @@ def patient_ref(args: argparse.Namespace) -> str | None:
 def write_private(path: Path, text: str) -> None:
     """Write an export readable by its owner only: it holds clinical details."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        # O_NONBLOCK: a fifo with no reader is an error (ENXIO), not a wait without end.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NONBLOCK, 0o600)
+        os.set_blocking(fd, True)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as error:

@@ -7,6 +7,7 @@ import difflib
 import json
 
 from wizard.cli.common import EXIT_OK, CliError, load_tree_or_exit
+from wizard.text import clean, one_line
 
 
 def cmd_quiz(args: argparse.Namespace) -> int:
@@ -38,7 +39,7 @@ def list_cases(library, fmt: str) -> int:  # noqa: ANN001
         print(json.dumps([{"id": c.id, "title": c.title, "topics": c.topics} for c in library.cases], indent=2))
     else:
         for case in library.cases:
-            print(f"{case.id:<34} {case.title}")
+            print(one_line(f"{case.id:<34} {case.title}"))
     return EXIT_OK
 
 
@@ -56,14 +57,13 @@ def grade_case(args: argparse.Namespace, case) -> int:  # noqa: ANN001
     if args.format == "json":
         print(json.dumps(result.as_dict(), indent=2))
         return EXIT_OK
-    print(f"Case {case.id}: score {result.score:.2f}")
-    print(f"Expected: {', '.join(result.expected)}")
-    print(f"Yours:    {', '.join(result.given)}")
-    for item in result.feedback:
-        print(f"- [{item.kind}] {item.message}" + (f" ({item.rule})" if item.rule else ""))
+    lines = [f"Case {case.id}: score {result.score:.2f}", f"Expected: {', '.join(result.expected)}", f"Yours:    {', '.join(result.given)}"]
+    lines += [f"- [{item.kind}] {item.message}" + (f" ({item.rule})" if item.rule else "") for item in result.feedback]
     if result.topics:
-        print(f"Review: {', '.join(result.topics)}")
-    print(f"Teaching point: {case.teaching}")
+        lines.append(f"Review: {', '.join(result.topics)}")
+    lines.append(f"Teaching point: {case.teaching}")
+    # The feedback quotes the codes as typed: shown, never obeyed by the terminal.
+    print(clean("\n".join(lines)))
     return EXIT_OK
 
 

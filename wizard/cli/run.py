@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from wizard.cli.common import EXIT_OK, EXIT_UNANSWERED, CliError, load_tree_or_exit, patient_ref, read_answers, session_store
+from wizard.text import clean
 
 if TYPE_CHECKING:
     from wizard.engine.engine import Engine
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 def cmd_run(args: argparse.Namespace) -> int:
     from wizard.engine.engine import Engine
     from wizard.engine.headless import check_answers, walk
-    from wizard.export import render, transcript_from_engine
+    from wizard.export import ExportError, render, transcript_from_engine
     from wizard.icd import load_tabular
 
     loaded = load_tree_or_exit(args.run_tree or args.tree)
@@ -39,24 +40,38 @@ def cmd_run(args: argparse.Namespace) -> int:
             EXIT_UNANSWERED,
         )
     transcript = transcript_from_engine(engine, sha256=loaded.sha256, path=str(loaded.path))
+    not_saved = None
     if args.save:
-        transcript = save_run(args, loaded, engine)
+        transcript, not_saved = save_run(args, loaded, engine)
     elif args.run_label is not None:
         raise CliError("--label names a saved session. Fix: add --save, or leave out --label.")
-    sys.stdout.write(render(transcript, args.format, patient_ref=patient_ref(args)))
+    try:
+        sys.stdout.write(render(transcript, args.format, patient_ref=patient_ref(args)))
+    except ExportError as error:
+        raise CliError(f"the result {error}.") from None
+    if not_saved is not None:
+        # The result is printed all the same, so that a full or read-only folder loses nothing.
+        raise CliError(not_saved)
     return EXIT_OK
 
 
-def save_run(args: argparse.Namespace, loaded: LoadedTree, engine: Engine) -> Transcript:
-    """Save a finished headless run as a complete session; its transcript is what gets printed."""
+def save_run(args: argparse.Namespace, loaded: LoadedTree, engine: Engine) -> tuple[Transcript, str | None]:
+    """Save a finished headless run as a complete session: its transcript (what gets printed)
+    and, when the session could not be written, why."""
     from wizard.sessions import SessionError, apply_engine, session_transcript
 
     store = session_store(args)
     try:
         session = store.new(loaded, label=args.run_label)
-        apply_engine(session, engine, session.created)
-        store.save(session)
     except SessionError as error:
         raise CliError(str(error)) from None
-    print(f"wizard: saved session {session.id} in {store.folder}", file=sys.stderr)
-    return session_transcript(session)
+    apply_engine(session, engine, session.created)
+    try:
+        store.save(session)
+    except SessionError as error:
+        return session_transcript(session), (
+            f"the session was NOT saved: {error.path}: {error.problem}. The result is printed above; "
+            "keep it. Fix: make the sessions folder writable or free some space (or choose another with --sessions), then run again."
+        )
+    print(clean(f"wizard: saved session {session.id} in {store.folder}"), file=sys.stderr)
+    return session_transcript(session), None

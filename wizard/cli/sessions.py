@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from wizard.cli.common import EXIT_OK, CliError, patient_ref, session_store, write_private
+from wizard.text import clean, json_safe, one_line
 
 if TYPE_CHECKING:
     from wizard.sessions import Session, SessionStore
@@ -46,24 +47,27 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         session = store.load(session_id)
     except SessionError as error:
         raise CliError(str(error)) from None
-    from wizard.export import render
+    from wizard.export import ExportError, render
     from wizard.sessions import session_transcript
 
     transcript = session_transcript(session)
     if args.action == "show":
         print(f"Session {session.id}: {session.status.replace('_', ' ')}, updated {_local(session.updated)}")
-        print(f"File: {store.path_of(session.id)}")
+        print(clean(f"File: {store.path_of(session.id)}"))
         if session.flagged:
             print(f"{len(session.flagged)} answer(s) set aside after the tree changed; see below.")
         print()
         sys.stdout.write(render(transcript, "text"))
         return EXIT_OK
-    text = render(transcript, args.format, patient_ref=patient_ref(args))
+    try:
+        text = render(transcript, args.format, patient_ref=patient_ref(args))
+    except ExportError as error:
+        raise CliError(f"session {session.id} {error}.") from None
     if args.out is None or str(args.out) == "-":
         sys.stdout.write(text)
     else:
         write_private(args.out, text)
-        print(f"wizard: wrote {args.out}", file=sys.stderr)
+        print(clean(f"wizard: wrote {args.out}"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -79,20 +83,21 @@ def sessions_list(store: SessionStore, fmt: str) -> int:
             )
             for i in listings
         ]
-        print(json.dumps({"folder": str(store.folder), "sessions": rows}, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps({"folder": str(store.folder), "sessions": rows}, indent=2, ensure_ascii=False)))
         return EXIT_OK
+    # File names, labels, tree ids and codes come from files anyone may have edited.
     if not listings:
-        print(f"No sessions in {store.folder} ({store.source}).")
+        print(clean(f"No sessions in {store.folder} ({store.source})."))
         return EXIT_OK
-    print(f"Sessions in {store.folder} ({store.source}), newest first:")
+    print(clean(f"Sessions in {store.folder} ({store.source}), newest first:"))
     for item in listings:
         if item.session is None:
-            print(f"{item.id:<24}  UNREADABLE: {item.error}")
+            print(one_line(f"{item.id:<24}  UNREADABLE: {item.error}"))
             continue
         s = item.session
         codes = " ".join(c.code for c in s.result.codes) or "-"
         status = "complete" if s.status == "complete" else "in progress"
-        print(f"{s.id:<24}  {_local(s.updated)}  {status:<11}  {s.tree.id:<12}  {codes}" + (f"  [{s.label}]" if s.label else ""))
+        print(one_line(f"{s.id:<24}  {_local(s.updated)}  {status:<11}  {s.tree.id:<12}  {codes}" + (f"  [{s.label}]" if s.label else "")))
     return EXIT_OK
 
 
@@ -108,7 +113,7 @@ def sessions_delete(store: SessionStore, session_id: str, yes: bool) -> int:
         except SessionError as error:
             what = f"unreadable: {error.problem}"
         try:
-            reply = input(f"Delete session {session_id} ({what})? This cannot be undone. [y/N] ")
+            reply = input(clean(f"Delete session {session_id} ({what})? This cannot be undone. [y/N] "))
         except EOFError:
             reply = ""
         if reply.strip().lower() not in ("y", "yes"):

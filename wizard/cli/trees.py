@@ -7,6 +7,7 @@ import json
 import sys
 
 from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, CliError, load_tree_or_exit
+from wizard.text import clean
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
@@ -17,20 +18,23 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if not paths:
         raise CliError("no tree files to check. Fix: name one, e.g. wizard lint trees/low_back_pain.toml.")
     reports = []
-    try:
-        for path in paths:
+    for path in paths:
+        try:
             reports.append(lint_file(path))
-    except LintCannotRun as error:
-        raise CliError(str(error)) from None
+        except LintCannotRun as error:
+            raise CliError(str(error)) from None
+        except OSError as error:  # a path the system refuses to look at (too long, a loop)
+            raise CliError(f"{path}: cannot be read ({error.strerror or error}). Fix: check the path.") from None
     if args.format == "json":
         print(json.dumps({"ok": all(not r.errors for r in reports), "files": [r.as_dict() for r in reports]}, indent=2))
     else:
         for report in reports:
+            # Problems quote keys and values of the file: shown, never obeyed by the terminal.
             for problem in report.problems:
-                print(("warning: " if problem.kind == "warning" else "") + problem.render())
+                print(clean(("warning: " if problem.kind == "warning" else "") + problem.render()))
             status = "ok" if not report.errors else f"{len(report.errors)} problem(s)"
             print(
-                f"{report.file}: {status}; {report.questions} questions, {report.rules} rules, "
+                f"{clean(report.file)}: {status}; {report.questions} questions, {report.rules} rules, "
                 f"{report.paths:,} reachable answer paths checked"
                 + (f", {report.cases} cases checked" if report.cases else "")
                 + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
@@ -42,5 +46,5 @@ def cmd_graph(args: argparse.Namespace) -> int:
     from wizard.engine.graph import mermaid
 
     loaded = load_tree_or_exit(args.graph_tree or args.tree)
-    sys.stdout.write(mermaid(loaded.tree))
+    sys.stdout.write(clean(mermaid(loaded.tree)))
     return EXIT_OK

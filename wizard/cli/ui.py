@@ -37,7 +37,10 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def _recorded_tree(session: Session) -> Path | None:
     path = Path(session.tree.path)
-    return path if path.is_file() else None
+    try:
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # the session file may name any path, even one with a NUL
+        return None
 
 
 def _check_label(label: str | None) -> None:

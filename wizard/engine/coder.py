@@ -7,7 +7,7 @@ engine takes one so that tests and the start-up path can avoid loading the tabul
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Protocol
 
 from wizard.engine.conditions import ConditionEvaluator
@@ -45,18 +45,28 @@ def derive(value: DerivedValue, answer: Answer | None) -> str | None:
 
 def build_code(template: str, tree: Tree, answers: Mapping[str, Answer]) -> str:
     """Fill a code template such as `S39.012{seventh}` from the answers."""
+    return compile_template(template, tree)(answers)
+
+
+def compile_template(template: str, tree: Tree) -> Callable[[Mapping[str, Answer]], str]:
+    """`build_code` for one template, parsed once: lint builds codes on every path."""
+    if "{" not in template:
+        return lambda answers: template
     values = {v.id: v for v in tree.values}
+    pieces = TEMPLATE_FIELD.split(template)  # literal, field, literal, field, ..., literal
+    literals = pieces[0::2]
+    fields = [values[name] for name in pieces[1::2]]
 
-    def fill(match: re.Match[str]) -> str:
-        value = values[match.group(1)]
-        text = derive(value, answers.get(value.source))
-        if text is None:
-            raise TemplateError(
-                f"value '{value.id}' has nothing for {value.source} = {answers.get(value.source)!r}"
-            )
-        return text
+    def build(answers: Mapping[str, Answer]) -> str:
+        parts = [literals[0]]
+        for value, literal in zip(fields, literals[1:]):
+            text = derive(value, answers.get(value.source))
+            if text is None:
+                raise TemplateError(f"value '{value.id}' has nothing for {value.source} = {answers.get(value.source)!r}")
+            parts += (text, literal)
+        return "".join(parts)
 
-    return TEMPLATE_FIELD.sub(fill, template)
+    return build
 
 
 def possible_codes(tree: Tree, rule: Rule) -> Iterator[str]:

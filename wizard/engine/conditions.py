@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping
+from types import CodeType
 
 from wizard.tree.models import Answer, Answered, Condition, Matcher, NotIn, Range, Tree
 
@@ -75,17 +77,101 @@ def _either(parts: list[Check]) -> Check:
     return some
 
 
+# How deep all/any/not may nest inside one condition for it to be compiled to source; deeper
+# ones (no real tree has them) are built from closures, which nest without limit.
+MAX_SOURCE_DEPTH = 24
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Source:
+    """One condition as the source of a Python function `check(a, c)`, for speed.
+
+    Only fixed syntax and generated names go into the source: every key, option id, bound and
+    helper is passed in as a named constant, so no text of the tree can change what the
+    function does. Named conditions are calls to their own compiled checks.
+    """
+
+    def __init__(self, evaluator: ConditionEvaluator) -> None:
+        self.evaluator = evaluator
+        self.constants: dict[str, object] = {}
+
+    def function(self, condition: Condition) -> Check:
+        body = self.expression(condition, 0)
+        namespace: dict[str, object] = {"__builtins__": {"isinstance": isinstance, "int": int}, **self.constants}
+        exec(_code(body), namespace)  # noqa: S102 - see the class docstring
+        return namespace["check"]  # type: ignore[return-value]
+
+    def constant(self, value: object) -> str:
+        name = f"k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def expression(self, condition: Condition, depth: int) -> str:
+        if depth > MAX_SOURCE_DEPTH:
+            raise _TooDeep
+        parts = [self.matcher(key, matcher) for key, matcher in condition.matchers.items()]
+        if condition.codes:
+            parts.append(f"{self.constant(_has_codes(tuple(condition.codes)))}(c)")
+        parts += [f"{self.constant(self.evaluator._named_check(name))}(a, c)" for name in condition.is_]
+        parts += [self.expression(child, depth + 1) for child in condition.all]
+        if condition.any:
+            parts.append("(" + " or ".join(self.expression(child, depth + 1) for child in condition.any) + ")")
+        if condition.not_ is not None:
+            parts.append(f"(not {self.expression(condition.not_, depth + 1)})")
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    def matcher(self, key: str, matcher: Matcher) -> str:
+        answer = f"g({self.constant(key)})"
+        if isinstance(matcher, str):
+            return f"({answer} == {self.constant(matcher)})"
+        if isinstance(matcher, list):
+            return f"({answer} in {self.constant(frozenset(matcher))})"
+        if isinstance(matcher, NotIn):
+            # Answered and none of them: None joins the excluded answers.
+            return f"({answer} not in {self.constant(frozenset([*matcher.not_, None]))})"
+        if isinstance(matcher, Answered):
+            return f"({answer} is {'not ' if matcher.answered else ''}None)"
+        if isinstance(matcher, Range):
+            value = self.constant(matcher)  # a unique name for the walrus target too
+            tests = [f"isinstance({value}_x := {answer}, int)"]
+            if matcher.min is not None:
+                tests.append(f"{value}_x >= {self.constant(matcher.min)}")
+            if matcher.max is not None:
+                tests.append(f"{value}_x <= {self.constant(matcher.max)}")
+            return "(" + " and ".join(tests) + ")"
+        raise TypeError(f"unknown matcher {matcher!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _code(body: str) -> CodeType:
+    """The compiled function for a condition's shape: conditions alike but for their constants
+    (most of a tree's) share one, and compiling is most of the cost of building a check."""
+    return compile(f"def check(a, c):\n    g = a.get\n    return {body}\n", "<condition>", "exec")
+
+
+def _has_codes(patterns: tuple[str, ...]) -> Callable[[Collection[str] | None], bool]:
+    def has_codes(codes: Collection[str] | None) -> bool:
+        return codes is not None and any(code_matches(c, p) for c in codes for p in patterns)
+
+    return has_codes
+
+
 class ConditionEvaluator:
     """Evaluates conditions of one tree; named conditions (`is = ...`) are looked up in it.
 
-    Each condition is compiled once into a small closure: lint evaluates rules millions of
-    times, and walking pydantic models each time would dominate its run time.
+    Each condition is compiled once into a Python function (see `_Source`): lint evaluates
+    rules millions of times, and walking pydantic models, or a tree of closures, each time
+    would dominate its run time.
     """
 
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self._compiled: dict[int, Check] = {}
         self._named: dict[str, Check] = {}
+        self._reads: dict[int, frozenset[str]] = {}
 
     def holds(
         self,
@@ -113,16 +199,18 @@ class ConditionEvaluator:
         return self._named[name]
 
     def _build(self, condition: Condition) -> Check:
+        try:
+            return _Source(self).function(condition)
+        except _TooDeep:
+            return self._closures(condition)
+
+    def _closures(self, condition: Condition) -> Check:
         parts: list[Check] = []
         for key, matcher in condition.matchers.items():
             parts.append(_matcher_check(key, matcher))
         if condition.codes:
-            patterns = tuple(condition.codes)
-
-            def has_codes(answers: Mapping[str, Answer], codes: Collection[str] | None) -> bool:
-                return codes is not None and any(code_matches(c, p) for c in codes for p in patterns)
-
-            parts.append(has_codes)
+            has_codes = _has_codes(tuple(condition.codes))
+            parts.append(lambda answers, codes: has_codes(codes))
         for name in condition.is_:
             parts.append(self._named_check(name))
         parts += [self.compile(child) for child in condition.all]
@@ -149,7 +237,28 @@ class ConditionEvaluator:
 
     def reads(self, condition: Condition | None) -> set[str]:
         """Question ids a condition depends on, through named conditions too."""
-        return self.tree.reads(condition)
+        if condition is None:
+            return set()
+        found = self._reads.get(id(condition))
+        if found is None:
+            found = self._reads[id(condition)] = frozenset(self.tree.reads(condition))
+        return set(found)
+
+    def requires(self, condition: Condition | None) -> set[str]:
+        """Question ids that must be answered for a condition to hold (a test of an answer fails
+        on no answer, except `answered = false`); `any` requires what all its branches require,
+        `not` nothing."""
+        if condition is None:
+            return set()
+        found = {key for key, matcher in condition.matchers.items() if not (isinstance(matcher, Answered) and not matcher.answered)}
+        for name in condition.is_:
+            if name in self.tree.conditions:
+                found |= self.requires(self.tree.conditions[name])
+        for child in condition.all:
+            found |= self.requires(child)
+        if condition.any:
+            found |= set.intersection(*(self.requires(child) for child in condition.any))
+        return found
 
     def uses_codes(self, condition: Condition | None) -> bool:
         if condition is None:

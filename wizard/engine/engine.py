@@ -4,23 +4,28 @@ The `transitions` Machine owns the flow (which question follows an answer); the 
 owns the answers (a stack, for back and undo) and asks the Coder for the code set.
 Changing an earlier answer replays the stack through the machine, so the answers that
 still apply are kept and the rest are dropped and reported.
+
+The Machine gets every state at once but a state's transitions only when it is first left
+(they come from `flow_edges`, one question at a time): a walk through a 20,000-question tree
+wires the dozen states it visits, not every edge of the tree.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from transitions import Machine
 
 from wizard.engine.coder import Coder, Describer, answer_label
 from wizard.engine.conditions import ConditionEvaluator
+from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
-from wizard.tree.models import Answer, Condition, Question, Stop, Tree
+from wizard.tree.models import Answer, Question, Stop, Tree
 
-DONE = "__done__"
-STOP_PREFIX = "__stop__"
+__all__ = ["DONE", "STOP_PREFIX", "AnswerError", "Engine", "Step", "check_answer", "flow_edges", "trigger_for", "triggers_of"]
+
 NUMBER_TRIGGER = "answer__number"
 
 
@@ -34,27 +39,6 @@ def triggers_of(question: Question) -> list[str]:
     if question.number is not None:
         triggers.append(NUMBER_TRIGGER)
     return triggers
-
-
-def flow_edges(tree: Tree, evaluator: ConditionEvaluator) -> Iterator[tuple[Question, str, Condition | None]]:
-    """For each question, the ordered candidates an answer may lead to, with their conditions.
-
-    The first candidate whose condition holds wins: stops that read this question, then the
-    following questions up to the first one asked unconditionally, then the end of the tree.
-    Any answer of a question has the same candidates; the conditions tell them apart.
-    """
-    stop_reads = {s.id: evaluator.reads(s.when) for s in tree.stops}
-    questions = tree.questions
-    for index, question in enumerate(questions):
-        for stop in tree.stops:
-            if question.id in stop_reads[stop.id]:
-                yield question, STOP_PREFIX + stop.id, stop.when
-        for later in questions[index + 1 :]:
-            yield question, later.id, later.when
-            if later.when is None:
-                break
-        else:
-            yield question, DONE, None
 
 
 class AnswerError(ValueError):
@@ -115,12 +99,19 @@ class Engine:
     def __init__(self, tree: Tree, describer: Describer | None = None) -> None:
         self.tree = tree
         self.coder = Coder(tree, describer)
-        self.evaluator = ConditionEvaluator(tree)
+        self.evaluator = self.coder.evaluator
         self._answers: list[tuple[str, Answer]] = []
+        # The same answers as a mapping, kept in step with the stack: the machine's conditions
+        # read it on every move, and copying the stack each time would dominate a move.
+        self._answer_map: dict[str, Answer] = {}
         # Answers kept from a change to an earlier question, waiting for their question to
         # come round again; applied as soon as it does.
         self._pending: dict[str, Answer] = {}
         self._stops = {s.id: s for s in tree.stops}
+        self._questions = {q.id: q for q in tree.questions}
+        self._position = {q.id: i for i, q in enumerate(tree.questions)}
+        self._stops_reading = stops_by_question(tree, self.evaluator)
+        self._wired: set[str] = set()
         self._flow = _Flow()
         self._initial = self._first_question()
         self.machine = Machine(
@@ -131,7 +122,6 @@ class Engine:
             send_event=False,
             ignore_invalid_triggers=False,
         )
-        self._add_transitions()
 
     # -- building the machine -------------------------------------------------------------
 
@@ -141,17 +131,25 @@ class Engine:
                 return question.id
         return DONE
 
-    def _add_transitions(self) -> None:
-        for question, dest, condition in flow_edges(self.tree, self.evaluator):
+    def _wire(self, question_id: str) -> None:
+        """Give a question's state its transitions, the first time it is left."""
+        if question_id in self._wired:
+            return
+        self._wired.add(question_id)
+        question = self._questions[question_id]
+        for dest, condition in edges_from(self.tree, self._position[question_id], self._stops_reading):
             conditions = [self._holds(condition)] if condition is not None else []
             for trigger in triggers_of(question):
-                self.machine.add_transition(trigger, question.id, dest, conditions=conditions)
+                self.machine.add_transition(trigger, question_id, dest, conditions=conditions)
 
     def _holds(self, condition: object):  # noqa: ANN202 - a transitions callback
-        def check() -> bool:
-            return self.evaluator.holds(condition, self.answers)  # type: ignore[arg-type]
+        check = self.evaluator.compile(condition)  # type: ignore[arg-type]
+        answers = self._answer_map
 
-        return check
+        def holds() -> bool:
+            return check(answers, None)
+
+        return holds
 
     # -- state --------------------------------------------------------------------------
 
@@ -161,12 +159,12 @@ class Engine:
 
     @property
     def answers(self) -> dict[str, Answer]:
-        return dict(self._answers)
+        return dict(self._answer_map)
 
     @property
     def current(self) -> Question | None:
         """The question waiting for an answer, or None when the tree has ended."""
-        return self.tree.question(self.state)
+        return self._questions.get(self._flow.state)
 
     @property
     def finished(self) -> bool:
@@ -189,7 +187,7 @@ class Engine:
         return [self._step(q, a) for q, a in self._pending.items()]
 
     def _step(self, question_id: str, answer: Answer) -> Step:
-        question = self.tree.question(question_id)
+        question = self._questions.get(question_id)
         assert question is not None
         return Step(question_id, question.prompt, answer, answer_label(self.tree, question_id, answer))
 
@@ -208,6 +206,8 @@ class Engine:
 
     def _record(self, question_id: str, answer: Answer) -> None:
         self._answers.append((question_id, answer))
+        self._answer_map[question_id] = answer
+        self._wire(question_id)
         self._flow.trigger(trigger_for(answer))
 
     def _apply_pending(self) -> list[Step]:
@@ -232,13 +232,14 @@ class Engine:
         current = self.current
         if current is None:
             return False
-        if self.tree.index(question_id) <= self.tree.index(current.id):
+        position = self._position
+        here = position[current.id]
+        if position[question_id] <= here:
             return False
-        question = self.tree.question(question_id)
-        assert question is not None
+        question = self._questions[question_id]
         reads = self.evaluator.reads(question.when)
-        answers = self.answers
-        if reads and all(q in answers or self.tree.index(q) < self.tree.index(current.id) for q in reads):
+        answers = self._answer_map
+        if reads and all(q in answers or position[q] < here for q in reads):
             return self.evaluator.holds(question.when, answers)
         return True
 
@@ -247,11 +248,13 @@ class Engine:
         if not self._answers:
             return self.current
         question_id, _ = self._answers.pop()
+        del self._answer_map[question_id]
         self.machine.set_state(question_id)
         return self.current
 
     def restart(self) -> None:
         self._answers.clear()
+        self._answer_map.clear()
         self._pending.clear()
         self.machine.set_state(self._initial)
 

@@ -29,4 +29,9 @@ def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None) 
     raise ValueError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
 
 
-__all__ = ["FORMATS", "Transcript", "TreeRef", "render", "transcript_from_engine"]
+class ExportError(ValueError):
+    """The transcript cannot be written in this format (a hand-edited session's code that is
+    not a FHIR code, say); the message names the value and the fix."""
+
+
+__all__ = ["FORMATS", "ExportError", "Transcript", "TreeRef", "render", "transcript_from_engine"]

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from wizard.export.transcript import Transcript
+from wizard.text import json_safe
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
@@ -61,7 +62,23 @@ def check_patient_ref(text: str) -> str:
 
 
 def render_fhir(t: Transcript, patient_ref: str | None = None) -> str:
-    return build_bundle(t, patient_ref).model_dump_json(indent=2) + "\n"
+    from pydantic import ValidationError
+
+    from wizard.export import ExportError
+
+    try:
+        bundle = build_bundle(t, patient_ref)
+    except ValidationError as error:
+        # Codes and ids are never altered to fit: say which value FHIR refuses.
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        why = "empty, or spaces at an end or two in a row" if first["type"] == "string_pattern_mismatch" else first["msg"]
+        raise ExportError(
+            f"cannot be written as a FHIR R4 bundle: {where} would be {first.get('input')!r}, which FHIR refuses "
+            f"({why}). Fix: export it as json or text, or correct that value in the session file"
+        ) from None
+    # As in the json export: the data is kept, and nothing in it can act on a terminal.
+    return json_safe(bundle.model_dump_json(indent=2)) + "\n"
 
 
 def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
@@ -124,8 +141,9 @@ def _questionnaire_response(t: Transcript, subject: dict, when: str) -> dict:
         if isinstance(step.answer, int):
             answer = {"valueInteger": step.answer}
         else:
-            answer = {"valueCoding": {"code": step.answer, "display": step.label}}
-        items.append({"linkId": step.question, "text": step.prompt, "answer": [answer]})
+            # FHIR strings may not be empty: an empty label or prompt is left out, not sent as "".
+            answer = {"valueCoding": {"code": step.answer} | ({"display": step.label} if step.label else {})}
+        items.append({"linkId": step.question, "answer": [answer]} | ({"text": step.prompt} if step.prompt else {}))
     response = {
         "resourceType": "QuestionnaireResponse",
         "status": "completed" if t.result.complete else "in-progress",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from wizard.engine.engine import Step
 from wizard.export.transcript import Transcript
+from wizard.text import json_safe
 
 
 def transcript_dict(t: Transcript) -> dict[str, object]:
@@ -49,4 +50,5 @@ def _step(step: Step, at: datetime | None) -> dict[str, object]:
 
 
 def render_json(t: Transcript) -> str:
-    return json.dumps(transcript_dict(t), indent=2, ensure_ascii=False) + "\n"
+    # The data is kept exactly; characters a terminal would obey are written as \u escapes.
+    return json_safe(json.dumps(transcript_dict(t), indent=2, ensure_ascii=False)) + "\n"

@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 from wizard.export.transcript import Transcript
+from wizard.text import clean, one_line
+
+# Markdown syntax in the data (links, images, HTML, emphasis, table cells) is shown as written:
+# CommonMark renders any backslash-escaped ASCII punctuation as the character itself.
+_LITERAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|&~"})
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return one_line(str(text)).translate(_LITERAL)
+
+
+def _code(text: str) -> str:
+    """A code span, or escaped text when the value could end the span."""
+    return f"`{one_line(text)}`" if text and "`" not in text else _cell(text)
 
 
 def render_markdown(t: Transcript) -> str:
     result = t.result
-    out = [f"# ICD-10-CM coding summary ({t.release})", ""]
+    out = [f"# ICD-10-CM coding summary ({_cell(t.release)})", ""]
     if t.created:
         out.append(f"- **Date:** {t.created.isoformat(timespec='minutes')}")
     if t.label:
         out.append(f"- **Label:** {_cell(t.label)}")
-    out.append(f"- **Tree:** {_cell(t.tree.title)} (`{t.tree.id}` v{t.tree.version})")
+    out.append(f"- **Tree:** {_cell(t.tree.title)} ({_code(t.tree.id)} v{_cell(t.tree.version)})")
     if t.session_id:
-        out.append(f"- **Session:** `{t.session_id}`")
+        out.append(f"- **Session:** {_code(t.session_id)}")
     out.append("")
     if result.stop:
         out += [f"> Ended early: {_cell(result.stop.message)}", ""]
     out += ["## Codes", "", "| # | Code | Description | Role | Reason |", "|---|---|---|---|---|"]
     for index, line in enumerate(result.codes, 1):
-        out.append(f"| {index} | `{line.code}` | {_cell(line.description)} | {line.role} | {_cell(line.reason_line())} |")
+        out.append(f"| {index} | {_code(line.code)} | {_cell(line.description)} | {_cell(line.role)} | {_cell(line.reason_line())} |")
     if not result.codes:
         out.append("| | | (none) | | |")
     if result.warnings:
@@ -39,4 +49,4 @@ def render_markdown(t: Transcript) -> str:
     out += [f"- [{'x' if i.id in t.checked else ' '}] {_cell(i.text)}" + (" *(query)*" if i.kind == "query" else "") for i in result.checklist]
     if not result.checklist:
         out.append("Nothing to add.")
-    return "\n".join(out) + "\n"
+    return clean("\n".join(out) + "\n")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import textwrap
 
 from wizard.export.transcript import Transcript
+from wizard.text import clean, one_line
 
 WIDTH = 72
 
 
 def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    # Cleaned before wrapping, so that an escape sequence neither acts nor skews the widths.
+    text = one_line(text)
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=hanging if hanging is not None else indent) or [indent.rstrip()]
 
 
@@ -55,4 +58,5 @@ def render_text(t: Transcript) -> str:
         lines += _wrap(f"{box} {item.text}" + (" (query)" if item.kind == "query" else ""), "  ", "      ")
     open_count = len(t.open_items)
     lines += ["", f"Open checklist items: {open_count}" if open_count else "All checklist items done."]
-    return "\n".join(lines) + "\n"
+    # The text goes to terminals and clipboards: whatever a session file held, nothing in it acts.
+    return clean("\n".join(lines) + "\n")

@@ -8,14 +8,15 @@ from a code up through its parents to the chapter, as the tabular's convention r
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from wizard.icd import datafile
 from wizard.icd.checks import billing_problem
-from wizard.icd.codespec import dotless, dotted, parse_specs
+from wizard.icd.codespec import CodeSpec, dotless, dotted, parse_specs
 from wizard.icd.values import CodeInfo, CodeProblem, Excludes1Conflict, ExcludesNote
 
 # A code typed without its dot: category, then one to four more characters.
@@ -26,11 +27,13 @@ DEFAULT_DATA = Path(__file__).parent / "data" / "icd10cm_fy2026.tsv.gz"
 class Tabular:
     """Read-only view of one release of the tabular; build it with :func:`load_tabular`."""
 
-    def __init__(self, raw: datafile.RawData, path: Path) -> None:
+    def __init__(self, raw: datafile.DataFile, path: Path) -> None:
         self._raw = raw
         self.path = path
         # Parsed notes per (line, column); filled on demand, never changes what is answered.
         self._note_cache: dict[tuple[int, str], tuple[ExcludesNote, ...]] = {}
+        self._inherited_cache: dict[tuple[int, str], list[ExcludesNote]] = {}
+        self._sequela: dict[str, bool] = {}
 
     # -- identity -----------------------------------------------------------------------
 
@@ -45,7 +48,7 @@ class Tabular:
         return f"{self._raw.header['source']}, {self._raw.header['tabular']}"
 
     def __len__(self) -> int:
-        return len(self._raw.lines)
+        return self._raw.count
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self._find(code) is not None
@@ -59,7 +62,7 @@ class Tabular:
     def normalize(self, code: str) -> str:
         """Upper-case, trimmed, dotted where the tabular has the dotted form (``m5450`` -> ``M54.50``)."""
         code = code.strip().upper()
-        if code not in self._raw.index and _UNDOTTED.fullmatch(code):
+        if self._raw.find(code) is None and _UNDOTTED.fullmatch(code):
             return dotted(code)
         return code
 
@@ -111,6 +114,12 @@ class Tabular:
 
     def is_sequela(self, code: str) -> bool:
         """True for a code whose 7th character means sequela (S39.012S, X50.0XXS)."""
+        known = self._sequela.get(code)
+        if known is None:
+            known = self._sequela[code] = self._is_sequela(code)
+        return known
+
+    def _is_sequela(self, code: str) -> bool:
         pos = self._find(code)
         if pos is None or not self._is_bare(pos):
             return False
@@ -137,6 +146,63 @@ class Tabular:
                 conflicts.extend(self._excludes(b, a))
         return list(dict.fromkeys(conflicts))
 
+    def excludes1_partners(self, codes: Iterable[str]) -> dict[str, set[str]]:
+        """For each of ``codes``, the others that :meth:`excludes1_conflicts` would pair it with.
+
+        The same test (a note of either code names the other; no sequela code), made note by
+        note over the whole set rather than pair by pair: lint asks it of every code a tree can
+        build, and a thousand codes would otherwise be half a million pairs.
+        """
+        given = list(dict.fromkeys(codes))
+        partners: dict[str, set[str]] = {code: set() for code in given}
+        named: dict[str, list[str]] = {}  # normalized code -> the codes given for it
+        for code in given:
+            norm = self.normalize(code)
+            if not self.is_sequela(norm):
+                named.setdefault(norm, []).append(code)
+        by_key = sorted((dotless(norm), norm) for norm in named)
+        keys = [key for key, _ in by_key]
+        # For references that are ranges: the codes by where their category stands in the tabular.
+        # (Codes without a category in the release are compared in string order: see CodeSpec.)
+        placed = sorted((self._raw.find(norm[:3]) or -1, norm) for norm in named)
+        places = [place for place, _ in placed]
+        unplaced = [(-1, norm) for place, norm in placed if place < 0]
+        covered: dict[CodeSpec, list[str]] = {}
+        for norm in named:
+            pos = self._raw.find(norm)
+            if pos is None:
+                continue
+            for note in self._inherited(pos, "excludes1"):
+                for spec in note.specs:
+                    if spec not in covered:
+                        covered[spec] = self._covered(spec, by_key, keys, placed, places, unplaced)
+                    for other in covered[spec]:
+                        if other != norm:
+                            for a in named[norm]:
+                                for b in named[other]:
+                                    partners[a].add(b)
+                                    partners[b].add(a)
+        return partners
+
+    def _covered(
+        self, spec: CodeSpec, by_key: list[tuple[str, str]], keys: list[str], placed: list[tuple[int, str]], places: list[int], unplaced: list[tuple[int, str]]
+    ) -> list[str]:
+        """Which of the codes a reference covers. A code or a family is a prefix of the codes it
+        covers; a range in tabular order covers codes whose category lies between the
+        categories of its two ends (a code under a category lies right after it in the file)."""
+        if spec.is_range:
+            first, last = self._raw.find(spec.start[:3]), self._raw.find(spec.end[:3])
+            if first is None or last is None or spec.order is None or spec.start not in spec.order or spec.end not in spec.order:
+                candidates = by_key  # read in string order (see CodeSpec): try them all
+            else:
+                candidates = unplaced + placed[bisect.bisect_left(places, first) : bisect.bisect_right(places, last)]
+        else:
+            prefix = dotless(spec.start)
+            start = bisect.bisect_left(keys, prefix)
+            end = bisect.bisect_left(keys, prefix + "\x7f")
+            candidates = by_key[start:end]
+        return [norm for _, norm in candidates if spec.covers(norm)]
+
     def _excludes(self, code: str, other: str) -> Iterator[Excludes1Conflict]:
         """Conflicts where a note of ``code`` names ``other``."""
         pos = self._find(code)
@@ -147,7 +213,11 @@ class Tabular:
                 yield Excludes1Conflict(code=code, excluded=other, owner=note.owner, note=note.text)
 
     def _inherited(self, pos: int, column: str) -> list[ExcludesNote]:
-        return [note for p in self._chain(pos) for note in self._own_notes(p, column)]
+        key = (pos, column)
+        notes = self._inherited_cache.get(key)
+        if notes is None:
+            notes = self._inherited_cache[key] = [note for p in self._chain(pos) for note in self._own_notes(p, column)]
+        return list(notes)
 
     def _own_notes(self, pos: int, column: str) -> tuple[ExcludesNote, ...]:
         """Notes written on the item at ``pos`` (7th-character codes carry none)."""
@@ -155,7 +225,7 @@ class Tabular:
         if key not in self._note_cache:
             notes: tuple[ExcludesNote, ...] = ()
             if not self._is_bare(pos):
-                row = datafile.decode_row(self._raw.lines[pos])
+                row = datafile.decode_row(self._raw.line(pos))
                 texts = row.excludes1 if column == "excludes1" else row.excludes2
                 notes = tuple(ExcludesNote(row.code, t, parse_specs(t, self._raw.index)) for t in texts)
             self._note_cache[key] = notes
@@ -187,22 +257,21 @@ class Tabular:
 
     @functools.cached_property
     def _search_entries(self) -> list[tuple[int, str, str]]:
-        """(line, dotless code, lower-case description) of every billable code, built once.
+        """(offset, dotless code, lower-case description) of every billable code, built once.
 
         One pass over the lines, without :meth:`_info`: 7th-character codes are 70% of the
         billable codes and rebuilding each one's ancestry would make the first search slow.
         """
         entries: list[tuple[int, str, str]] = []
-        index = self._raw.index
-        nearest: dict[int, str] = {}  # line -> raw 7th-character definition in force there
+        nearest: dict[str, str] = {}  # code -> raw 7th-character definition in force there
         parsed: dict[str, dict[str, str]] = {"": {}}
         description = ""
-        row = -1  # the nearest full row above: a bare code's parent
-        for pos, line in enumerate(self._raw.lines):
+        row = ""  # the nearest full row above: a bare code's parent
+        for pos, line in self._raw.rows():
             if "\t" in line:
                 code, _, parent, billable, description, _, _, seventh = line.split("\t")
-                nearest[pos] = seventh or nearest.get(index.get(parent, -1), "")
-                row = pos
+                nearest[code] = seventh or nearest.get(parent, "")
+                row = code
                 if billable == "1":
                     entries.append((pos, dotless(code), description.lower()))
                 continue
@@ -215,7 +284,7 @@ class Tabular:
     # -- internals ----------------------------------------------------------------------
 
     def _find(self, code: str) -> int | None:
-        return self._raw.index.get(self.normalize(code))
+        return self._raw.find(self.normalize(code))
 
     def _require(self, code: str) -> int:
         pos = self._find(code)
@@ -227,13 +296,13 @@ class Tabular:
         return self._raw.is_bare(pos)
 
     def _code_at(self, pos: int) -> str:
-        return self._raw.lines[pos].split("\t", 1)[0]
+        return self._raw.code_at(pos)
 
     def _parent_pos(self, pos: int) -> int | None:
-        line = self._raw.lines[pos]
+        line = self._raw.line(pos)
         if "\t" not in line:
             return self._raw.bare_parent(pos)
-        return self._raw.index.get(line.split("\t", 3)[2])
+        return self._raw.find(line.split("\t", 3)[2])
 
     def _chain(self, pos: int) -> Iterator[int]:
         """The item, then each ancestor up to its chapter."""
@@ -246,20 +315,22 @@ class Tabular:
         """(line, parent line) of every item under ``pos``: the lines after it, in pre-order,
         until one whose parent lies outside the subtree."""
         inside = {pos}
-        for j in range(pos + 1, len(self._raw.lines)):
+        j = self._raw.next_pos(pos)
+        while j is not None:
             parent = self._parent_pos(j)
             if parent is None or parent not in inside:
                 return
             inside.add(j)
             yield j, parent
+            j = self._raw.next_pos(j)
 
     def _bare_children(self, pos: int) -> list[int]:
         """The 7th-character codes directly under ``pos``: the bare lines right after it."""
         found: list[int] = []
-        j = pos + 1
-        while j < len(self._raw.lines) and self._is_bare(j):
+        j = self._raw.next_pos(pos)
+        while j is not None and self._is_bare(j):
             found.append(j)
-            j += 1
+            j = self._raw.next_pos(j)
         return found
 
     def _seventh_meaning(self, pos: int, char: str) -> str:
@@ -270,18 +341,18 @@ class Tabular:
         """The 7th-character definition nearest to ``pos``: its own, else an ancestor's."""
         for p in self._chain(pos):
             if not self._is_bare(p):
-                seventh = dict(datafile.decode_row(self._raw.lines[p]).seventh)
+                seventh = dict(datafile.decode_row(self._raw.line(p)).seventh)
                 if seventh:
                     return seventh
         return {}
 
     def _info(self, pos: int) -> CodeInfo:
-        line = self._raw.lines[pos]
+        line = self._raw.line(pos)
         if "\t" in line:
             row = datafile.decode_row(line)
             return CodeInfo(row.code, row.kind, row.parent, row.description, row.billable)
         base = self._raw.bare_parent(pos)
-        parent = datafile.decode_row(self._raw.lines[base])
+        parent = datafile.decode_row(self._raw.line(base))
         description = f"{parent.description}, {self._seventh_meaning(base, line[-1])}"
         return CodeInfo(line, "code", parent.code, description, True)
 

@@ -17,9 +17,12 @@ def code_problems(loaded: LoadedTree, shown: str, tabular) -> list[Problem]:  # 
     tree = loaded.tree
     if tree.tree.icd10cm_release != tabular.release:
         problems.append(Problem(shown, "tree.icd10cm_release", f"the tree targets {tree.tree.icd10cm_release} but the ICD data is {tabular.release}.", fix=f"set icd10cm_release = \"{tabular.release}\" after checking every code against it."))
+    checked: dict[str, object] = {}  # rules share codes: check each once
     for index, rule in enumerate(tree.rules):
         for code in sorted(set(possible_codes(tree, rule))):
-            problem = tabular.check_billable(code)
+            if code not in checked:
+                checked[code] = tabular.check_billable(code)
+            problem = checked[code]
             if problem is not None:
                 problems.append(Problem(shown, f"rules[{index}].code", f"rule '{rule.id}' can produce {code}: {problem.message}", fix="use a billable FY code (with its 7th character where required)."))
     return problems
@@ -27,7 +30,7 @@ def code_problems(loaded: LoadedTree, shown: str, tabular) -> list[Problem]:  # 
 
 def path_findings(loaded: LoadedTree, tabular) -> tuple[Subtree, Coverage]:  # noqa: ANN001
     """Walk every reachable path (sharing alike prefixes) and check the code set at its end."""
-    walker = OutcomeWalker(loaded.tree, tabular.excludes1_conflicts)
+    walker = OutcomeWalker(loaded.tree, tabular.excludes1_conflicts, getattr(tabular, "excludes1_partners", None))
     return walker.walk(), walker.coverage
 
 

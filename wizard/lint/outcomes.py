@@ -9,19 +9,27 @@ At a question, what lies ahead depends only on:
 Two prefixes with the same signature have the same futures and the same findings, so the walk
 explores one and counts the other. A rule is decided once every question it reads lies behind
 the current one in the asking order. The count of paths stays exact.
+
+Two more savings keep the walk cheap without changing what it finds or counts:
+- options that nothing deciding the flow or the codes tells apart (`answer_classes`) are walked
+  once, and the paths below counted once per option;
+- the walk steps through the engine's flow compiled into a table (`wizard.engine.flow.Flow`:
+  the same edges as the Engine's machine, the same compiled conditions), not through the
+  machine, whose per-event bookkeeping would be most of the run time; and code sets at the
+  ends of paths are judged once per distinct set.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from wizard.engine.coder import Coder, TemplateError, build_code, possible_codes
-from wizard.engine.conditions import ConditionEvaluator
-from wizard.engine.engine import Engine
-from wizard.lint.paths import choices
-from wizard.tree.models import Answer, Rule, Tree
+from wizard.engine.coder import Coder, TemplateError, compile_template, possible_codes
+from wizard.engine.flow import DONE, STOP_PREFIX, Flow
+from wizard.lint.paths import MatcherIndex, answer_classes
+from wizard.tree.models import Answer, DerivedValue, Tree
 
 Key = tuple[str, ...]
 Example = tuple[tuple[str, Answer], ...]
@@ -38,10 +46,11 @@ class Subtree:
         old = self.findings.get(key)
         self.findings[key] = (count, message, example) if old is None else (old[0] + count, old[1], old[2])
 
-    def absorb(self, other: Subtree, prefix: Example) -> None:
-        self.paths += other.paths
+    def absorb(self, other: Subtree, prefix: Example, times: int = 1) -> None:
+        """Add the paths below a child, `times` over (once per option of its answer class)."""
+        self.paths += other.paths * times
         for key, (count, message, example) in other.findings.items():
-            self.add(key, message, prefix + example, count)
+            self.add(key, message, prefix + example, count * times)
 
 
 @dataclass
@@ -54,69 +63,190 @@ class Coverage:
 
 
 Conflicts = Callable[[list[str]], list]
-# A decided rule: (code, rule), or (TEMPLATE_FAILED, rule, why) when its code could not be built.
-Decided = tuple[tuple, ...]
+# Finds, among some codes, the pairs that may clash: {code: codes it may clash with}. A
+# superset is fine (each pair is then confirmed with `Conflicts`); without one, every pair is tried.
+Partners = Callable[[Collection[str]], dict[str, set[str]]]
+# A decided rule: (code, rule index), or (TEMPLATE_FAILED, rule index, why) when its code
+# could not be built.
+Item = tuple
 TEMPLATE_FAILED = "!template"
+# What the rules decided on a path so far: every item (a linked list, newest first, so that a
+# step adds one cell instead of copying the path) and the summary the signature needs, kept
+# up to date as items come: the rule that sorts first (-1 before any), the codes that may
+# clash with another code of the tree, the rules whose template failed.
+Decided = tuple  # (items, first, clashable codes, failed rules)
+NOTHING: Decided = (None, -1, frozenset(), frozenset())
 
 
 class OutcomeWalker:
-    def __init__(self, tree: Tree, conflicts: Conflicts) -> None:
+    def __init__(self, tree: Tree, conflicts: Conflicts, partners: Partners | None = None) -> None:
         self.tree = tree
         self.conflicts = conflicts
-        self.engine = Engine(tree)
         self.coder = Coder(tree)
-        self.evaluator = ConditionEvaluator(tree)
+        self.evaluator = self.coder.evaluator
         self.coverage = Coverage()
         self._memo: dict[tuple, Subtree] = {}
+        self._leaves: dict[tuple, Subtree] = {}
         self._conflict_cache: dict[frozenset[str], list] = {}
-        self._choices = {q.id: choices(tree, q) for q in tree.questions}
-        self._position = {q.id: i for i, q in enumerate(tree.questions)}
+        self._clash_cache: dict[frozenset[str], frozenset] = {}
+        questions = tree.questions
+        self._ids = [q.id for q in questions]
+        self._position = {q.id: i for i, q in enumerate(questions)}
+        self._end = len(questions)
+        index = MatcherIndex(tree)
+        self._choices = [answer_classes(tree, q, index) for q in questions]
         self._slot_index = {s.id: i for i, s in enumerate(tree.sequence)}
         self._slot_role = {s.id: s.role for s in tree.sequence}
-        self._rule_key = {r.id: (self._slot_index[r.slot], i) for i, r in enumerate(tree.rules)}
+        self._rule_key = [(self._slot_index[r.slot], i) for i, r in enumerate(tree.rules)]
+        self._prepare_flow_table()
         self._prepare_rules()
-        self._prepare_flow()
+        self._prepare_clashes(partners)
+        self._prepare_signatures()
 
     # -- static preparation -----------------------------------------------------------------
 
-    def _prepare_rules(self) -> None:
-        end = len(self.tree.questions)
-        self._rule_reads: dict[str, frozenset[str]] = {}
-        self._rule_last: dict[str, int] = {}
-        self._rule_codes: dict[str, set[str]] = {}
-        for rule in self.tree.rules:
-            reads = self.evaluator.reads(rule.when)
-            reads |= {v.source for v in self.tree.values if "{" + v.id + "}" in rule.code}
-            self._rule_reads[rule.id] = frozenset(reads)
-            self._rule_last[rule.id] = max((self._position[q] for q in reads), default=-1)
-            self._rule_codes[rule.id] = set(possible_codes(self.tree, rule))
-        self._rules_by_last: dict[int, list[Rule]] = {}
-        for rule in self.tree.rules:
-            self._rules_by_last.setdefault(self._rule_last[rule.id], []).append(rule)
-        # For each position: the rules still undecided there, and every code they could add.
-        self._undecided: list[list[Rule]] = []
-        self._future_codes: list[set[str]] = []
-        for position in range(end + 1):
-            pending = [r for r in self.tree.rules if self._rule_last[r.id] >= position]
-            self._undecided.append(pending)
-            self._future_codes.append(set().union(*(self._rule_codes[r.id] for r in pending)) if pending else set())
-        self._clashing: dict[tuple[str, int], bool] = {}
+    def _prepare_flow_table(self) -> None:
+        """The engine's flow with states as numbers: a question's index, then the end, then each stop."""
+        end = self._end
+        stop_number = {STOP_PREFIX + s.id: end + 1 + i for i, s in enumerate(self.tree.stops)}
+        self._stop_ids = [s.id for s in self.tree.stops]
+        number = {**self._position, DONE: end, **stop_number}
+        flow = Flow(self.tree, self.evaluator)
+        self._next = [tuple((number[dest], check) for dest, check in flow.candidates[q]) for q in self._ids]
+        self._initial = next((i for i, q in enumerate(self.tree.questions) if self.evaluator.holds(q.when, {})), end)
 
-    def _prepare_flow(self) -> None:
-        """For each position, the earlier questions whose answers the flow ahead reads."""
-        questions = self.tree.questions
-        stop_reads: set[str] = set()
-        for stop in self.tree.stops:
-            stop_reads |= self.evaluator.reads(stop.when)
-        ahead: set[str] = set(stop_reads)
-        reads_at: list[frozenset[str]] = [frozenset()] * (len(questions) + 1)
-        reads_at[len(questions)] = frozenset()
-        for position in range(len(questions) - 1, -1, -1):
-            ahead |= self.evaluator.reads(questions[position].when)
-            rule_reads = set().union(*(self._rule_reads[r.id] for r in self._undecided[position])) if self._undecided[position] else set()
-            relevant = (ahead | rule_reads)
-            reads_at[position] = frozenset(q for q in relevant if self._position.get(q, len(questions)) < position)
-        self._signature_reads = {q.id: tuple(sorted(reads_at[i])) for i, q in enumerate(questions)}
+    def _prepare_rules(self) -> None:
+        """When each rule is decided (the last question it reads), how to build its code, what it can build."""
+        tree = self.tree
+        self._rule_last: list[int] = []
+        self._rule_reads: list[set[str]] = []
+        self._rule_codes: list[set[str]] = []
+        self._builders = []
+        # Rules by the position after which they are decided; the rules that read nothing are
+        # decided before the first question, at -1.
+        self._rules_at: dict[int, list[tuple[int, Callable, Callable]]] = {}
+        for i, rule in enumerate(tree.rules):
+            reads = self.evaluator.reads(rule.when)
+            reads |= {v.source for v in tree.values if "{" + v.id + "}" in rule.code}
+            last = max((self._position[q] for q in reads), default=-1)
+            self._rule_last.append(last)
+            self._rule_codes.append(set(possible_codes(tree, rule)))
+            self._rules_at.setdefault(last, []).append((i, self.evaluator.compile(rule.when), compile_template(rule.code, tree)))
+            self._rule_reads.append(reads)
+        # The rules decided at one position fire, or not, by the answers they read: a path that
+        # brings the same answers there gets the same codes, looked up rather than worked out.
+        self._group_reads = {
+            last: tuple(sorted(set().union(*(self._rule_reads[i] for i, _, _ in group)))) for last, group in self._rules_at.items()
+        }
+        self._group_codes: dict[int, dict[tuple, tuple]] = {last: {} for last in self._rules_at}
+        # Rules whose last question was skipped (the walk passed it unasked) fire only if they
+        # can hold without its answer: those are few, and the rest need not be tried.
+        self._weak_at: dict[int, list[tuple[int, Callable, Callable]]] = {}
+        for last, group in self._rules_at.items():
+            for entry in group:
+                if last >= 0 and self._ids[last] not in self.evaluator.requires(tree.rules[entry[0]].when):
+                    self._weak_at.setdefault(last, []).append(entry)
+        self._weak_positions = sorted(self._weak_at)
+        # For _first_class: the rules in reporting order, and how many rules sort before a rule
+        # and are still undecided at a position (filled as the walk asks).
+        self._by_key = sorted(range(len(tree.rules)), key=self._rule_key.__getitem__)
+        self._rank = {rule: rank for rank, rule in enumerate(self._by_key)}
+        self._before: dict[tuple[int, int], int] = {}
+
+    def _prepare_clashes(self, partners: Partners | None) -> None:
+        """For every code a rule can build: whether some other code of the tree clashes with it,
+        and the last position where a rule that may build such a code is still undecided (-2
+        when there is none)."""
+        last_of_code: dict[str, int] = {}
+        for i, codes in enumerate(self._rule_codes):
+            for code in codes:
+                last_of_code[code] = max(last_of_code.get(code, -2), self._rule_last[i])
+        codes = sorted(last_of_code)
+        self._partners = partners(codes) if partners is not None else None
+        candidates = self._partners if self._partners is not None else {code: set(codes) for code in codes}
+        self._clash_horizon: dict[str, int] = {}
+        self._clashable: set[str] = set()  # codes with a clash partner among the tree's codes
+        for code in codes:
+            horizon = -2
+            for other in candidates.get(code, ()):
+                if other in last_of_code and self._pair_clashes(code, other):
+                    self._clashable.add(code)
+                    horizon = max(horizon, last_of_code[other])
+            self._clash_horizon[code] = horizon
+
+    def _prepare_signatures(self) -> None:
+        """For each position, the earlier questions whose answers the flow ahead or a rule still
+        undecided reads: those read by a later question's condition, by a stop still to be tried
+        or by a rule decided at or after the position. Swept once, so a long tree costs what its
+        live answers cost, not its length squared.
+
+        A stop is tried right after each question it reads is answered, so its answers matter
+        up to the last of those questions and not after it. An answer that only fills a rule's
+        code template matters only if it can change a finding (see `_template_matters`)."""
+        tree = self.tree
+        end = self._end
+        always: set[str] = set()  # read by conditions that can be tried at any time (none yet)
+        last_use: dict[str, int] = {}
+        for stop in tree.stops:
+            reads = self.evaluator.reads(stop.when)
+            tried_last = max((self._position[q] for q in reads if q in self._position), default=-1)
+            for read in reads:
+                last_use[read] = max(last_use.get(read, -1), tried_last)
+        for position, question in enumerate(tree.questions):
+            for read in self.evaluator.reads(question.when):
+                last_use[read] = max(last_use.get(read, -1), position)
+        for i, rule in enumerate(tree.rules):
+            reads = self.evaluator.reads(rule.when)
+            reads |= {v.source for v in tree.values if "{" + v.id + "}" in rule.code and self._template_matters(i, v)}
+            for read in reads:
+                last_use[read] = max(last_use.get(read, -1), self._rule_last[i])
+        expires: dict[int, list[str]] = {}
+        live: set[str] = set()
+        self._signature_reads: list[tuple[str, ...]] = []
+        current: tuple[str, ...] = ()
+        for position in range(end):
+            changed = False
+            if position > 0:
+                previous = self._ids[position - 1]
+                use = last_use.get(previous, -1)
+                if previous in always or use >= position:
+                    live.add(previous)
+                    changed = True
+                    if previous not in always:
+                        expires.setdefault(use, []).append(previous)
+            gone = expires.pop(position - 1, None)
+            if gone:
+                live.difference_update(gone)
+                changed = True
+            if changed:
+                current = tuple(sorted(live))
+            self._signature_reads.append(current)
+
+    def _template_matters(self, index: int, value: DerivedValue) -> bool:
+        """Whether the answer a rule's code template reads can change a finding, not just the code.
+
+        It cannot when the template always builds a code (the value has text for every answer,
+        and the answer is given whenever the rule fires: the rule requires it, or the question
+        is always asked), and the code it builds can neither clash with another nor be an
+        external cause code listed first: then prefixes that differ only in that answer have
+        the same findings, and the walk need not tell them apart.
+        """
+        rule = self.tree.rules[index]
+        question = self.tree.question(value.source)
+        if question is None:
+            return True
+        total = all(o in value.map for o in question.option_ids())
+        if question.number is not None:
+            covered = sorted((band.min, band.max) for band in value.ranges)
+            reach = question.number.min - 1
+            for low, high in covered:
+                if low > reach + 1:
+                    break
+                reach = max(reach, high)
+            total = total and reach >= question.number.max
+        answered = question.when is None or question.id in self.evaluator.requires(rule.when)
+        inert = self._slot_role[rule.slot] != "external_cause" and not (self._rule_codes[index] & self._clashable)
+        return not (total and answered and inert)
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -124,103 +254,171 @@ class OutcomeWalker:
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 4 * len(self.tree.questions) + 1000))
         try:
-            self.engine.restart()
-            return self._explore((), -1)
+            self._answers: dict[str, Answer] = {}
+            return self._reach(self._initial, NOTHING, -1)
         finally:
             sys.setrecursionlimit(old_limit)
 
-    def _explore(self, decided: Decided, since: int) -> Subtree:
-        """The paths below the engine's current state.
+    def _reach(self, state: int, decided: Decided, since: int) -> Subtree:
+        """The paths below `state` (a question's index, the end, or a stop), reached from the
+        question at position `since`.
 
-        `decided` holds the codes of rules decided before position `since`; the rules whose
-        last question lies between `since` and here are decided now, once, for this path.
+        `decided` holds the codes of rules decided up to `since`; the rules whose last question
+        lies between `since` and here are decided now, once, for this path.
         """
-        engine = self.engine
-        question = engine.current
-        position = self._position[question.id] if question is not None else len(self.tree.questions)
-        answers = engine.answers
-        decided = decided + self._newly_decided(since, position, answers)
-        if question is None:
-            return self._leaf(decided)
-        self.coverage.asked.add(question.id)
-        signature = self._signature(question.id, position, answers, decided)
+        end = self._end
+        decided = self._decide(decided, since, state if state < end else end)
+        if state >= end:
+            return self._leaf(decided, state)
+        signature = self._signature(state, decided)
         known = self._memo.get(signature)
-        if known is not None:
-            return known
+        if known is None:
+            known = self._memo[signature] = self._explore(state, decided)
+        return known
+
+    def _explore(self, state: int, decided: Decided) -> Subtree:
+        """The paths below a question no path with its signature has reached yet."""
+        question_id = self._ids[state]
+        self.coverage.asked.add(question_id)
         below = Subtree()
-        for answer in self._choices[question.id]:
-            engine.answer(answer)
-            below.absorb(self._explore(decided, position), ((question.id, answer),))
-            engine.back()
-        self._memo[signature] = below
+        answers = self._answers
+        reach = self._reach
+        for answer, times in self._choices[state]:
+            answers[question_id] = answer
+            for dest, check in self._next[state]:
+                if check is None or check(answers, None):
+                    break
+            child = reach(dest, decided, state)
+            below.paths += child.paths if times == 1 else child.paths * times
+            if child.findings:
+                below.absorb(Subtree(0, child.findings), ((question_id, answer),), times)
+        answers.pop(question_id, None)
         return below
 
-    def _newly_decided(self, since: int, position: int, answers: Mapping[str, Answer]) -> Decided:
+    def _decide(self, decided: Decided, since: int, position: int) -> Decided:
+        """Decide the rules whose last question lies at `since` (just answered) or between it and
+        `position` (skipped, so unanswered)."""
+        answers = self._answers
+        known = self._group_codes.get(since)
+        if known is not None:
+            key = tuple(map(answers.get, self._group_reads[since]))
+            found = known.get(key)
+            if found is None:
+                found = known[key] = self._fire(self._rules_at[since])
+            if found:
+                decided = self._add(decided, found)
+        positions = self._weak_positions
+        at = bisect_right(positions, since)
+        while at < len(positions) and positions[at] < position:
+            found = self._fire(self._weak_at[positions[at]])
+            at += 1
+            if found:
+                decided = self._add(decided, found)
+        return decided
+
+    def _add(self, decided: Decided, found: tuple[Item, ...]) -> Decided:
+        items, first, clashable, failed = decided
+        rule_key = self._rule_key
+        for item in found:
+            items = (item, items)
+            index = item[1]
+            if first < 0 or rule_key[index] < rule_key[first]:
+                first = index
+            if item[0] == TEMPLATE_FAILED:
+                failed = failed | {index}
+            elif item[0] in self._clashable:
+                clashable = clashable | {item[0]}
+        return (items, first, clashable, failed)
+
+    def _fire(self, rules: list[tuple[int, Callable, Callable]]) -> tuple[Item, ...]:
+        """The codes of the rules that hold on the answers given."""
+        answers = self._answers
         found = []
-        for last in range(since, position):
-            for rule in self._rules_by_last.get(last, ()):
-                if self.evaluator.holds(rule.when, answers):
-                    self.coverage.fired.add(rule.id)
-                    try:
-                        found.append((build_code(rule.code, self.tree, answers), rule))
-                    except TemplateError as error:
-                        found.append((TEMPLATE_FAILED, rule, str(error)))
+        for index, holds, build in rules:
+            if holds(answers, None):
+                self.coverage.fired.add(self.tree.rules[index].id)
+                try:
+                    found.append((build(answers), index))
+                except TemplateError as error:
+                    found.append((TEMPLATE_FAILED, index, str(error)))
         return tuple(found)
 
-    def _signature(self, question_id: str, position: int, answers: Mapping[str, Answer], decided: Decided) -> tuple:
-        projection = tuple(answers.get(q) for q in self._signature_reads[question_id])
-        codes = [item[0] for item in decided if item[0] != TEMPLATE_FAILED]
-        relevant = frozenset(code for code in codes if self._may_clash(code, position))
-        failed = frozenset(item[1].id for item in decided if item[0] == TEMPLATE_FAILED)
-        return (question_id, projection, bool(decided), self._first_class(decided, position), relevant, self._clashes(codes), failed)
+    def _signature(self, state: int, decided: Decided) -> tuple:
+        projection = tuple(map(self._answers.get, self._signature_reads[state]))
+        _, first, clashable, failed = decided
+        if first < 0:
+            return (state, projection)
+        horizon = self._clash_horizon
+        relevant = frozenset(code for code in clashable if horizon[code] >= state) if clashable else clashable
+        return (state, projection, self._first_class(first, state), relevant, self._clashes(clashable), failed)
 
-    def _first_class(self, decided: Decided, position: int) -> tuple[bool, int] | None:
+    def _first_class(self, first: int, position: int) -> tuple[bool, int]:
         """What the decided codes tell about the first-listed code, and nothing more.
 
         The first code of the result is the earliest decided one unless a rule still undecided
         sorts before it; so its role and how many undecided rules sort before it are enough.
         """
-        if not decided:
-            return None
-        first = min(decided, key=lambda item: self._rule_key[item[1].id])[1]
-        key = self._rule_key[first.id]
-        before = sum(1 for rule in self._undecided[position] if self._rule_key[rule.id] < key)
-        return (self._slot_role[first.slot] == "external_cause", before)
-
-    def _may_clash(self, code: str, position: int) -> bool:
-        """Could a decided code clash with any code that a rule still undecided might add?"""
-        key = (code, position)
-        if key not in self._clashing:
-            self._clashing[key] = any(self._pair_clashes(code, other) for other in self._future_codes[position])
-        return self._clashing[key]
+        before = self._before.get((position, first))
+        if before is None:
+            last = self._rule_last
+            before = sum(1 for rule in self._by_key[: self._rank[first]] if last[rule] >= position)
+            self._before[(position, first)] = before
+        return (self._slot_role[self.tree.rules[first].slot] == "external_cause", before)
 
     def _pair_clashes(self, a: str, b: str) -> bool:
         return a != b and bool(self._clashes([a, b]))
 
-    def _clashes(self, codes: list[str]) -> frozenset:
-        if len(codes) < 2:
-            return frozenset()
+    def _clashes(self, codes: Iterable[str]) -> frozenset:
         key = frozenset(codes)
-        if key not in self._conflict_cache:
-            self._conflict_cache[key] = self.conflicts(sorted(key))
-        return frozenset((c.code, c.excluded) for c in self._conflict_cache[key])
+        found = self._clash_cache.get(key)
+        if found is None:
+            found = frozenset((c.code, c.excluded) for c in self._conflicts_of(key)) if len(key) > 1 else frozenset()
+            self._clash_cache[key] = found
+        return found
 
-    def _leaf(self, decided: Decided) -> Subtree:
-        leaf = Subtree(paths=1)
-        stop = self.engine.stop
+    def _conflicts_of(self, key: frozenset[str]) -> list:
+        found = self._conflict_cache.get(key)
+        if found is None:
+            found = self._conflict_cache[key] = self.conflicts(sorted(key)) if self._may_conflict(key) else []
+        return found
+
+    def _may_conflict(self, codes: frozenset[str]) -> bool:
+        """False when no two of the codes are partners (then they have no conflict to look up)."""
+        partners = self._partners
+        if partners is None:
+            return True
+        for code in codes:
+            mates = partners.get(code)
+            if mates is None or not mates.isdisjoint(codes):
+                return True
+        return False
+
+    def _leaf(self, summary: Decided, state: int) -> Subtree:
+        decided = []
+        items = summary[0]
+        while items is not None:
+            decided.append(items[0])
+            items = items[1]
+        decided.reverse()
+        key = (state, tuple(decided))
+        known = self._leaves.get(key)
+        if known is not None:
+            return known
+        leaf = self._leaves[key] = Subtree(paths=1)
+        stop = self._stop_ids[state - self._end - 1] if state > self._end else None
         if stop is not None:
-            self.coverage.stops.add(stop.id)
+            self.coverage.stops.add(stop)
+        rules = self.tree.rules
         for item in decided:
             if item[0] == TEMPLATE_FAILED:
-                leaf.add(("template", item[1].id), f"rule {item[1].id} could not build its code: {item[2]}", ())
-        built = self.coder.arrange([(item[0], item[1]) for item in decided if item[0] != TEMPLATE_FAILED])
+                leaf.add(("template", rules[item[1]].id), f"rule {rules[item[1]].id} could not build its code: {item[2]}", ())
+        built = self.coder.arrange([(item[0], rules[item[1]]) for item in decided if item[0] != TEMPLATE_FAILED])
         codes = [code for code, _ in built]
         if not codes and stop is None:
             leaf.add(("empty",), "a path ends with no code and no stop", ())
         if built and self._slot_role[built[0][1].slot] == "external_cause":
             leaf.add(("external_first", built[0][0]), f"external cause code {built[0][0]} would be first-listed", ())
-        self._clashes(codes)
-        for conflict in self._conflict_cache.get(frozenset(codes), []) if len(codes) > 1 else []:
+        for conflict in self._conflicts_of(frozenset(codes)) if len(set(codes)) > 1 else []:
             leaf.add(
                 ("excludes1", conflict.code, conflict.excluded),
                 f"{conflict.code} and {conflict.excluded} are reported together, but {conflict.owner} says Excludes1: \"{conflict.note}\"",

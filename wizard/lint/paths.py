@@ -3,6 +3,10 @@
 Numeric answers are enumerated by their outcome classes: the bounds that the tree's
 conditions and derived values use split the range into intervals, and one number from
 each interval stands for all of it.
+
+Options have classes too (:func:`answer_classes`): options that no condition of the flow,
+the rules or the stops and no derived value tells apart lead to the same futures, so lint's
+walk follows one of them and counts the paths of the others without walking them.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wizard.engine.engine import Engine
-from wizard.tree.models import Answer, Condition, Question, Range, Tree
+from wizard.tree.models import Answer, Condition, Matcher, NotIn, Question, Range, Tree
 
 PATH_LIMIT = 5_000_000
 
@@ -24,37 +28,86 @@ class Leaf:
     stop: str | None
 
 
-def number_classes(tree: Tree, question: Question) -> list[int]:
+class MatcherIndex:
+    """Every matcher in a tree's conditions, by the question it reads: one walk over the tree.
+
+    `deciding` holds those of the conditions that decide the flow and the codes (named
+    conditions, questions, rules, stops); `checklist` those of the checklist items.
+    """
+
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        deciding: list[Condition] = [*tree.conditions.values()]
+        deciding += [q.when for q in tree.questions if q.when is not None]
+        deciding += [r.when for r in tree.rules] + [s.when for s in tree.stops]
+        self.deciding = _by_question(deciding)
+        self.checklist = _by_question([c.when for c in tree.checklist])
+
+    def ranges_on(self, question_id: str) -> Iterator[tuple[int | None, int | None]]:
+        for value in self.tree.values:
+            if value.source == question_id:
+                for band in value.ranges:
+                    yield band.min, band.max
+        for matcher in [*self.deciding.get(question_id, ()), *self.checklist.get(question_id, ())]:
+            if isinstance(matcher, Range):
+                yield matcher.min, matcher.max
+
+
+def _by_question(conditions: list[Condition]) -> dict[str, list[Matcher]]:
+    found: dict[str, list[Matcher]] = {}
+    while conditions:
+        condition = conditions.pop()
+        for key, matcher in condition.matchers.items():
+            found.setdefault(key, []).append(matcher)
+        conditions += [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]
+    return found
+
+
+def number_classes(tree: Tree, question: Question, index: MatcherIndex | None = None) -> list[int]:
     """One representative number per outcome class of a numeric question."""
     spec = question.number
     if spec is None:
         return []
+    index = index or MatcherIndex(tree)
     cuts = {spec.min}
-    for lo, hi in _ranges_on(tree, question.id):
+    for lo, hi in index.ranges_on(question.id):
         for bound in (lo, None if hi is None else hi + 1):
             if bound is not None and spec.min < bound <= spec.max:
                 cuts.add(bound)
     return sorted(cuts)
 
 
-def _ranges_on(tree: Tree, question_id: str) -> Iterator[tuple[int | None, int | None]]:
-    for value in tree.values:
-        if value.source == question_id:
-            for band in value.ranges:
-                yield band.min, band.max
-    conditions: list[Condition] = [c for c in tree.conditions.values()]
-    conditions += [q.when for q in tree.questions if q.when is not None]
-    conditions += [r.when for r in tree.rules] + [s.when for s in tree.stops] + [c.when for c in tree.checklist]
-    while conditions:
-        condition = conditions.pop()
-        matcher = condition.matchers.get(question_id)
-        if isinstance(matcher, Range):
-            yield matcher.min, matcher.max
-        conditions += [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]
-
-
 def choices(tree: Tree, question: Question) -> list[Answer]:
     return [*question.option_ids(), *number_classes(tree, question)]
+
+
+def answer_classes(tree: Tree, question: Question, index: MatcherIndex | None = None) -> list[tuple[Answer, int]]:
+    """One answer per class of answers that lead to the same futures, with the class's size.
+
+    Two options are alike when every matcher on the question in the conditions that decide the
+    flow and the codes (named conditions, questions, rules, stops) and every derived value
+    read them the same way; checklist items decide neither, so they do not count. The first
+    option of each class stands for it; each number class stands for itself.
+    """
+    index = index or MatcherIndex(tree)
+    matchers = index.deciding.get(question.id, [])
+    values = [v for v in tree.values if v.source == question.id]
+    classes: dict[tuple[object, ...], list[str]] = {}
+    for option in question.option_ids():
+        seen = tuple(_sees(matcher, option) for matcher in matchers) + tuple(v.map.get(option) for v in values)
+        classes.setdefault(seen, []).append(option)
+    return [(ids[0], len(ids)) for ids in classes.values()] + [(n, 1) for n in number_classes(tree, question, index)]
+
+
+def _sees(matcher: Matcher, option: str) -> bool | None:
+    """What a matcher makes of an option: str, list and not-in matchers tell options apart."""
+    if isinstance(matcher, str):
+        return option == matcher
+    if isinstance(matcher, list):
+        return option in matcher
+    if isinstance(matcher, NotIn):
+        return option in matcher.not_
+    return None  # answered / range: every option looks the same
 
 
 def walk_paths(engine: Engine, limit: int = PATH_LIMIT) -> Iterator[Leaf]:
@@ -64,7 +117,8 @@ def walk_paths(engine: Engine, limit: int = PATH_LIMIT) -> Iterator[Leaf]:
     """
     engine.restart()
     tree = engine.tree
-    options = {q.id: choices(tree, q) for q in tree.questions}
+    index = MatcherIndex(tree)
+    options = {q.id: [*q.option_ids(), *number_classes(tree, q, index)] for q in tree.questions}
     count = 0
     stack: list[Iterator[Answer]] = []
 

@@ -128,7 +128,9 @@ def _extra(code: str, expected: list[str], case: Case, tree: Tree, tabular, answ
         explainer = Explainer(tree)
         # The rule that comes closest to applying explains best: the fewest answers to change.
         rule, gaps = min(((r, explainer.unmet(r.when, answers)) for r in rules), key=lambda pair: len(pair[1]))
-        needs = "; ".join(gaps) if gaps else describe_condition(rule.when)
+        # Answers the case gave differently say more than questions it never reached.
+        answered = [gap for gap in gaps if "(this case: not asked)" not in gap]
+        needs = "; ".join(answered or gaps) if gaps else describe_condition(rule.when)
         return Feedback(
             code,
             "extra",

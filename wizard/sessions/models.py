@@ -15,6 +15,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
+from wizard.text import find_unsafe
 
 SCHEMA_VERSION = 1
 # YYYYMMDD-HHMMSS-xxxxxxxx: UTC creation time, then 32 random bits. Only these characters
@@ -201,11 +202,17 @@ class Session(BaseModel):
 
 
 def clean_label(value: str | None) -> str | None:
-    """A label is one line of printable text; empty means none."""
+    """A label is one line of printable text; empty means none.
+
+    No control characters (C0, DEL, C1) and no bidi controls: a label is shown in terminals
+    and listings, where they would act or reorder the text instead of being shown.
+    """
     if value is None:
         return None
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        raise ValueError("a label is one line of text without control characters")
+    found = find_unsafe(value)
+    if "\t" in value or "\n" in value or found is not None:
+        what = f"; this one has {found[1]}" if found else ""
+        raise ValueError(f"a label is one line of text without control characters{what}")
     value = value.strip()
     if len(value) > LABEL_MAX:
         raise ValueError(f"a label is at most {LABEL_MAX} characters")

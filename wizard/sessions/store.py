@@ -161,6 +161,8 @@ class SessionStore:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise SessionError(path, f"is not valid TOML ({error}): the file is corrupt or cut short", leave) from None
+        except RecursionError:  # tomllib recurses once per nested list or table
+            raise SessionError(path, "nests lists or tables too deeply to be a session file", leave) from None
         version = data.get("schema_version")
         if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
             raise SessionError(

@@ -8,8 +8,11 @@ condition and value ids that must exist).
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,9 +28,12 @@ from wizard.tree.models import (
     Range,
     Tree,
 )
+from wizard.text import find_unsafe
 from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
 
 DEFAULT_TREE_NAME = "low_back_pain.toml"
+# The shipped tree is under 100 KB; a file this big is not a tree (or /dev/zero).
+MAX_TREE_BYTES = 8 * 1024 * 1024
 TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
@@ -69,14 +75,40 @@ def load_tree(path: Path | str) -> LoadedTree:
     path = Path(path)
     shown = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_TREE_BYTES)
     except FileNotFoundError:
         raise TreeError([Problem(shown, "", "no such file.", fix="check the path, or run `wizard lint` with no argument to check the shipped trees.")]) from None
     except IsADirectoryError:
         raise TreeError([Problem(shown, "", "is a folder, not a tree file.", fix="name a .toml file inside it.")]) from None
+    except TooBig:
+        raise TreeError([Problem(shown, "", f"is over {MAX_TREE_BYTES // 2**20} MiB: not a tree file.", fix="name the .toml file of a tree.")]) from None
     except OSError as error:
-        raise TreeError([Problem(shown, "", f"cannot be read ({error.strerror}).", fix="check its permissions.")]) from None
+        raise TreeError([Problem(shown, "", f"cannot be read ({error.strerror or error}).", fix="check the path and its permissions.")]) from None
+    except ValueError:  # a NUL in the path, as a session file may name one
+        raise TreeError([Problem(ascii(str(path)), "", "is not a usable path (it holds a NUL character).", fix="name the tree file with --tree.")]) from None
     return LoadedTree(parse_tree(raw, shown), path, hashlib.sha256(raw).hexdigest())
+
+
+class TooBig(OSError):
+    """A file over the size its reader accepts."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of a file named on the command line, refused when over limit.
+
+    Opened without blocking, so a fifo with no writer reads as empty rather than hanging;
+    then read as the user meant, so `--answers <(...)` still works; and never more than
+    limit + 1 bytes, so a device such as /dev/zero cannot fill the memory.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        os.set_blocking(fd, True)
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooBig(errno.EFBIG, os.strerror(errno.EFBIG), str(path))
+    return data
 
 
 def parse_tree(raw: bytes, shown: str) -> Tree:
@@ -88,16 +120,29 @@ def parse_tree(raw: bytes, shown: str) -> Tree:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TreeError([_syntax_problem(shown, error)]) from None
-    try:
-        tree = Tree.model_validate(data)
-    except ValidationError as error:
-        raise TreeError(schema_problems(error, shown, text)) from None
     except RecursionError:
-        raise TreeError([Problem(shown, "", "conditions are nested too deeply.", fix="flatten them with [conditions] names.")]) from None
-    problems = list(reference_problems(tree, shown, LineFinder(text)))
+        raise TreeError([_too_deep(shown)]) from None
+    finder = LineFinder(text)
+    try:
+        # A string holds only what the text spells out, unless an escape made it: with no
+        # backslash and nothing unsafe in the whole text, no key or string can hold anything
+        # unsafe, and the walk over every string (a few % of a big tree's load) is skipped.
+        plain = "\\" not in text and find_unsafe(text) is None
+        problems = [] if plain else list(text_problems(data, shown, finder))
+        try:
+            tree = Tree.model_validate(data)
+        except ValidationError as error:
+            raise TreeError(problems + schema_problems(error, shown, text)) from None
+        problems += reference_problems(tree, shown, finder)
+    except RecursionError:
+        raise TreeError([_too_deep(shown)]) from None
     if problems:
         raise TreeError(problems)
     return tree
+
+
+def _too_deep(shown: str) -> Problem:
+    return Problem(shown, "", "tables, lists or conditions are nested too deeply.", fix="flatten them; name shared conditions under [conditions].")
 
 
 @lru_cache(maxsize=8)
@@ -173,6 +218,36 @@ def _model_type(annotation: Any) -> Any:
         if isinstance(found, type) and issubclass(found, BaseModel):
             return found
     return annotation
+
+
+# ---- text ---------------------------------------------------------------------------------
+
+
+def text_problems(data: object, shown: str, finder: LineFinder, loc: tuple[object, ...] = ()) -> Iterator[Problem]:
+    """Control and bidi characters anywhere in the file's keys or strings.
+
+    A tree is read by reviewers in a diff and shown in a terminal: an ESC would make the
+    terminal act (recolour, move, write the clipboard) and a bidi override would make the
+    reviewer read other text than the wizard shows. No tree needs them, so they are errors.
+    """
+    if isinstance(data, str):
+        found = find_unsafe(data)
+        if found is not None:
+            index, name = found
+            yield Problem(
+                shown, toml_path(loc), f"has the control character {name} at character {index + 1}.", line=finder.find(loc),
+                fix="delete it: tree text may hold tabs and newlines but no control or bidi characters, which a terminal obeys rather than shows.",
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found = find_unsafe(key)
+            if found is not None:
+                yield Problem(shown, toml_path(loc), f"the key {ascii(key)} has the control character {found[1]}.", line=finder.find(loc), fix="rename the key.")
+                continue
+            yield from text_problems(value, shown, finder, (*loc, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from text_problems(value, shown, finder, (*loc, index))
 
 
 # ---- references ---------------------------------------------------------------------------

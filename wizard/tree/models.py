@@ -168,7 +168,10 @@ class Condition(BaseModel):
     @property
     def matchers(self) -> dict[str, Matcher]:
         """The per-question tests of this condition (its keys other than the combinators)."""
-        return self._matchers
+        # Straight from pydantic's slot: `self._matchers` takes BaseModel.__getattr__'s slow path,
+        # and the engine and lint read conditions often.
+        private = self.__pydantic_private__
+        return private["_matchers"] if private else self._matchers
 
 
 def _parse_matcher(key: str, raw: Any) -> Matcher:
@@ -275,7 +278,8 @@ class Tree(Strict):
         self._by_id = {q.id: q for q in self.questions}
 
     def question(self, question_id: str) -> Question | None:
-        return self._by_id.get(question_id)
+        private = self.__pydantic_private__  # see Condition.matchers
+        return (private["_by_id"] if private else self._by_id).get(question_id)
 
     def reads(self, condition: Condition | None, _seen: frozenset[str] = frozenset()) -> set[str]:
         """Question ids a condition depends on, through named conditions too (loops are cut)."""

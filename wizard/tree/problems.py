@@ -116,5 +116,5 @@ def display_path(path: Path) -> str:
     """A path as the user typed it or relative to the working directory when shorter."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11, 3.12)
         return str(path)

@@ -6,6 +6,8 @@ file and exports are loaded, written or imported later, on thread workers or whe
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -15,8 +17,10 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from wizard.engine.engine import Engine, Step
+from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
 from wizard.ui.commands import WizardCommands
@@ -105,6 +109,7 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         self.icd_loading = self.engine.coder.describer is None and load_icd
         self.last_dropped: tuple[Step, ...] = ()
         self._notices = resumed.flags if resumed else ()
+        self._tree_changed = resumed.tree_changed if resumed else None
         has_recorder = recorder is not None or open_recorder is not None
         self._relay = RecorderRelay(self, recorder, open_recorder) if has_recorder else None
 
@@ -112,9 +117,13 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     def on_mount(self) -> None:
         self._show_tree_title()
+        if not self.is_headless:
+            exit_on_signals(self)
         if self._relay is not None:
             self._relay.start()
         self.sync_screens()
+        if self._tree_changed:
+            self.notify(self._tree_changed, title="Tree changed", severity="warning", timeout=30)
         if self._notices:
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
         if self.icd_loading:
@@ -129,8 +138,13 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     def _show_tree_title(self) -> None:
         info = self.loaded.tree.tree
-        self.title = info.title
-        self.sub_title = self.label or f"{info.id} v{info.version}"
+        self.title = one_line(info.title)
+        self.sub_title = one_line(self.label or f"{info.id} v{info.version}")
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, shown as written: messages quote tree text, labels, paths and
+        errors, so neither markup nor terminal control sequences in them may act."""
+        super().notify(clean(message), title=one_line(title), severity=severity, timeout=timeout, markup=False)
 
     # -- the ICD tabular, after the first paint -------------------------------------------
 
@@ -276,6 +290,21 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def exit_on_signals(app: App[Any]) -> None:
+    """SIGTERM and SIGHUP end the app as q does, rather than killing the process in raw mode.
+
+    Textual then restores the terminal (cooked mode, the main screen back, mouse reporting
+    off) and the app's unmount lets the recorder finish its writes; the exit status is
+    128 + the signal, as a shell reports a killed program. Call from on_mount (the loop runs).
+    """
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            loop.add_signal_handler(signum, app.exit, 128 + signum)
+        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
+            pass
 
 
 def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = None) -> int:

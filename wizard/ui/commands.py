@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+from wizard.text import one_line
 
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
@@ -25,7 +28,8 @@ def wizard_commands(app: WizardApp) -> list[Command]:
         Command("Restart", "Clear every answer and start from the first question (asks first)", app.action_restart),
         Command("Export transcript", "Save the codes, reasons and checklist as text, Markdown or JSON", app.action_export),
         Command("Copy transcript", "Copy the text transcript to the clipboard", app.action_copy_transcript),
-        Command("Switch tree", f"Open another tree file (now: {app.loaded.path.name})", app.action_switch_tree),
+        # The palette reads help as markup; a file name is shown as written.
+        Command("Switch tree", f"Open another tree file (now: {escape(one_line(app.loaded.path.name))})", app.action_switch_tree),
         Command("Toggle dark / light", "Switch between the dark and the light theme", app.action_toggle_dark),
         Command("Help and keys", "This question's help, its citations and every key", app.action_help),
     ]

@@ -15,6 +15,7 @@ from textual.message import Message
 
 from wizard.engine.engine import Engine
 from wizard.tree.loader import LoadedTree
+from wizard.text import one_line
 from wizard.ui.marks import Marks
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.prompt import PromptScreen
@@ -72,7 +73,7 @@ class EncounterActions:
         from wizard.tree.loader import shipped_tree_paths
 
         detail = "Path of a tree file (.toml). A new encounter starts; the answers on screen are cleared."
-        prompt = PromptScreen("Switch tree", detail, value=str(self.loaded.path), suggestions=[str(p) for p in shipped_tree_paths()], confirm="Open")
+        prompt = PromptScreen("Switch tree", detail, value=one_line(str(self.loaded.path)), suggestions=[str(p) for p in shipped_tree_paths()], confirm="Open")
         self.push_screen(prompt, lambda path: self.load_tree(Path(path).expanduser()) if path else None)
 
     @work(thread=True, exclusive=True, group="tree", exit_on_error=False)
@@ -144,5 +145,7 @@ class EncounterActions:
             self._relay.start()
         else:
             self._relay.switch(message.open_recorder)
+        if resumed.tree_changed:
+            self.notify(resumed.tree_changed, title="Tree changed", severity="warning", timeout=30)
         if resumed.flags:
             self.notify("\n".join(resumed.flags), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)

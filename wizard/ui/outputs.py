@@ -5,6 +5,7 @@ A mixin of WizardApp; wizard.export is imported when first used, never at start-
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -76,15 +77,22 @@ class OutputActions:
     def _export(self, request: ExportRequest | None) -> None:
         if request is None:
             return
-        from wizard.export import render
+        from wizard.export import ExportError, render
 
-        self.write_export(request, render(self.transcript(), request.fmt))
+        try:
+            text = render(self.transcript(), request.fmt)
+        except ExportError as error:
+            self.notify(f"{request.path} was not saved: the transcript {error}.", title="Export failed", severity="error", timeout=15, markup=False)
+            return
+        self.write_export(request, text)
 
     @work(thread=True, group="export", exit_on_error=False)
     def write_export(self, request: ExportRequest, text: str) -> None:
-        # "x": never overwrite; the dialog checked, but another program may have been quicker.
+        # O_EXCL: never overwrite (the dialog checked, but another program may have been quicker)
+        # nor write through a planted link; 0600, as the CLI's --out: the file holds clinical details.
         try:
-            with request.path.open("x", encoding="utf-8") as handle:
+            fd = os.open(request.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
         except OSError as error:
             reason = error.strerror or str(error)

@@ -28,6 +28,8 @@ class Resumed:
     acknowledged: frozenset[str]
     label: str | None
     flags: tuple[str, ...]
+    # Set when the tree file is not the one the session was saved with (edited since).
+    tree_changed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,16 @@ def resume(session: Session, loaded: LoadedTree, describer: Any | None = None) -
     """Replay a session on the tree as it is now (raises SessionError for another tree)."""
     from wizard.sessions import resume_engine
 
+    before = session.tree
     engine, flags = resume_engine(session, loaded, describer)
+    changed = None
+    if before.sha256 != loaded.sha256:
+        now = loaded.tree.tree
+        changed = (
+            f"Tree '{now.id}' changed since this session was saved (v{before.version} then, v{now.version} now; "
+            f"the file's sha256 differs). The saved answers were replayed on the tree as it is now"
+            + ("; those that no longer fit are set aside." if flags else ", and all of them still apply.")
+        )
     return Resumed(
         engine=engine,
         session_id=session.id,
@@ -57,6 +68,7 @@ def resume(session: Session, loaded: LoadedTree, describer: Any | None = None) -
         acknowledged=frozenset(session.acknowledged),
         label=session.label,
         flags=tuple(f"{f.prompt} {f.label}: {f.message}" for f in flags),
+        tree_changed=changed,
     )
 
 

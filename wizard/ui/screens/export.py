@@ -9,8 +9,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, RadioButton, RadioSet, Static
+
+from wizard.text import one_line
 
 EXTENSIONS = {"text": ".txt", "markdown": ".md", "json": ".json", "fhir": ".fhir.json"}
 
@@ -93,7 +96,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         path = Path(self.query_one("#path", Input).value.strip()).expanduser()
         problem = path_problem(path)
         if problem:
-            self.query_one("#error", Static).update(problem)
+            self.query_one("#error", Static).update(Content(one_line(problem)))  # quotes the typed path
             return
         self.dismiss(ExportRequest(self.fmt, path))
 

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from wizard.engine.result import Result
+from wizard.text import clean
 from wizard.tree.models import Question
 
 
@@ -47,13 +48,13 @@ def question_help(question: Question | None, result: Result) -> Content:
     if question is None:
         if result.stop is not None:
             cites = "; ".join(result.stop.cite)
-            return Content.assemble(("The tree stopped early. ", "bold"), result.stop.message, f" [{cites}]" if cites else "")
+            return Content.assemble(("The tree stopped early. ", "bold"), clean(result.stop.message), clean(f" [{cites}]") if cites else "")
         return Content.assemble(("The tree has ended. ", "bold"), "Each code's reason and citation are on the result; press t there for the teaching notes.")
-    parts: list[str | tuple[str, str]] = [(question.prompt, "bold"), "\n", ("Why we ask: ", "italic"), question.help]
+    parts: list[str | tuple[str, str]] = [(clean(question.prompt), "bold"), "\n", ("Why we ask: ", "italic"), clean(question.help)]
     if question.teaching:
-        parts += ["\n", ("Teaching: ", "italic"), question.teaching]
+        parts += ["\n", ("Teaching: ", "italic"), clean(question.teaching)]
     cites = "; ".join(str(c) for c in question.cite)
-    parts += ["\n", ("Citations: ", "italic"), cites or "none given for this question"]
+    parts += ["\n", ("Citations: ", "italic"), clean(cites) or "none given for this question"]
     return Content.assemble(*parts)
 
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
+from wizard.text import clean
 from wizard.tree.models import Answer, Question
 from wizard.ui.screens import BREAKPOINTS
 from wizard.ui.widgets.code_panel import CodePanel
@@ -89,8 +90,8 @@ class QuestionScreen(Screen[None]):
             return
         current = engine.answers.get(question.id) if self.changing else None
         self._show_status(len(engine.path))
-        self.query_one("#prompt", Static).update(Content(question.prompt))
-        self.query_one("#help", Static).update(Content.assemble(("Why we ask: ", "bold"), question.help))
+        self.query_one("#prompt", Static).update(Content(clean(question.prompt)))
+        self.query_one("#help", Static).update(Content.assemble(("Why we ask: ", "bold"), clean(question.help)))
         self._show_teaching(question)
         if self._shown != (question.id, current):
             # Only a new question resets the input and the highlight; a refresh keeps them.
@@ -111,7 +112,7 @@ class QuestionScreen(Screen[None]):
         teaching = self.query_one("#teaching", Static)
         teaching.display = self.wizard.show_teaching
         note = question.teaching or "No teaching note for this question."
-        teaching.update(Content.assemble(("Teaching: ", "bold"), note))
+        teaching.update(Content.assemble(("Teaching: ", "bold"), clean(note)))
 
     def _show_answers(self, question: Question, current: Answer | None) -> None:
         options = self.query_one(OptionsList)
@@ -132,7 +133,7 @@ class QuestionScreen(Screen[None]):
 
     def _error(self, text: str) -> None:
         error = self.query_one("#number-error", Static)
-        error.update(text)
+        error.update(Content(clean(text)))  # quotes what was typed: never markup
         error.display = bool(text)
 
     # -- answering ----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from wizard.engine.result import CodeLine, Result
+from wizard.text import clean
 from wizard.tree.models import Tree
 from wizard.ui.screens import BREAKPOINTS
 from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
@@ -31,7 +32,7 @@ KIND_PREFIX = {"document": "DOCUMENT: ", "query": "QUERY: ", "workup": "WORK-UP:
 def status_line(result: Result) -> Content:
     if result.stop is not None:
         cites = f" [{'; '.join(result.stop.cite)}]" if result.stop.cite else ""
-        return Content.assemble((STOP_PREFIX + "the tree ended early. ", "bold $text-warning"), result.stop.message + cites)
+        return Content.assemble((STOP_PREFIX + "the tree ended early. ", "bold $text-warning"), clean(result.stop.message + cites))
     count = len(result.codes)
     return Content.assemble(("Complete. ", "bold"), f"{count} code{'s' if count != 1 else ''} in reporting order, ICD-10-CM {result.release}.")
 
@@ -44,7 +45,7 @@ def short_reason(line: CodeLine) -> str:
         text += f" [{'; '.join(line.cite)}]"
     if line.confidence != "high":
         text += f" (confidence: {line.confidence}; see the query)"
-    return text
+    return clean(text)
 
 
 def code_table(result: Result, loading: bool) -> Table | Content:
@@ -58,7 +59,7 @@ def code_table(result: Result, loading: bool) -> Table | Content:
     table.add_column("Description / reason", ratio=1)
     for number, line in enumerate(result.codes, 1):
         text = Text.assemble(describe(line.description, loading), "\n", ("Why: " + short_reason(line), "dim"))
-        table.add_row(str(number), line.code, line.role, text)
+        table.add_row(str(number), Text(clean(line.code)), line.role, text)
     return table
 
 
@@ -68,15 +69,15 @@ def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Group:
     parts: list[RenderableType] = [Text("Why these codes and not their look-alikes", style="bold underline")]
     for line in lines:
         cites = f" [{'; '.join(line.cite)}]" if line.cite else ""
-        parts.append(Text.assemble("\n", (line.code, "bold"), "  ", line.reason + cites))
+        parts.append(Text.assemble("\n", (clean(line.code), "bold"), "  ", clean(line.reason + cites)))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
         for because in line.because:
-            text = Text.assemble(because.prompt, " ", (because.label, "bold"))
+            text = Text.assemble(clean(because.prompt), " ", (clean(because.label), "bold"))
             question = tree.question(because.question)
             if question is not None and question.teaching:
-                text.append_text(Text.assemble("\n", ("Teaching: ", "italic"), question.teaching))
+                text.append_text(Text.assemble("\n", ("Teaching: ", "italic"), clean(question.teaching)))
             grid.add_row(" -", text)
         parts.append(grid)
     if not lines:

@@ -13,6 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.ui.session_link import SavedSession
+from wizard.text import one_line
 
 
 class SessionsScreen(ModalScreen[str | None]):
@@ -28,10 +29,10 @@ class SessionsScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static("Open a saved session", classes="dialog-title")
             if self.sessions:
-                yield Static(f"Its answers replace the ones on screen. Folder: {self.folder}", classes="dialog-detail")
-                yield OptionList(*(Option(Content(s.describe()), id=s.id) for s in self.sessions), id="sessions")
+                yield Static(Content(one_line(f"Its answers replace the ones on screen. Folder: {self.folder}")), classes="dialog-detail")
+                yield OptionList(*(Option(Content(one_line(s.describe())), id=s.id) for s in self.sessions), id="sessions")
             else:
-                yield Static(f"No saved session of this tree in {self.folder}. Esc to go back.", classes="dialog-detail")
+                yield Static(Content(one_line(f"No saved session of this tree in {self.folder}. Esc to go back.")), classes="dialog-detail")
         yield Footer()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

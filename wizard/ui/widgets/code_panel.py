@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from wizard.engine.result import Result
+from wizard.text import clean
 
 WARNING_PREFIX = "WARNING: "
 STOP_PREFIX = "STOP: "
@@ -15,7 +16,7 @@ STOP_PREFIX = "STOP: "
 
 def describe(description: str, loading: bool) -> str:
     if description:
-        return description
+        return clean(description)
     return "(loading description...)" if loading else "(no description: ICD data not loaded)"
 
 
@@ -30,12 +31,12 @@ def code_panel_content(result: Result, loading: bool) -> Table | Text:
     grid.add_column(no_wrap=True)
     grid.add_column()
     for number, line in enumerate(result.codes, 1):
-        head = Text.assemble((line.code, "bold"), "  ", (line.role, "italic"))
+        head = Text.assemble((clean(line.code), "bold"), "  ", (line.role, "italic"))
         grid.add_row(Text(f"{number}.", style="dim"), Text.assemble(head, "\n", describe(line.description, loading)))
     if result.stop is not None:
-        grid.add_row("", Text.assemble((STOP_PREFIX, "bold"), result.stop.message))
+        grid.add_row("", Text.assemble((STOP_PREFIX, "bold"), clean(result.stop.message)))
     for warning in result.warnings:
-        grid.add_row("", Text.assemble((WARNING_PREFIX, "bold"), warning.text))
+        grid.add_row("", Text.assemble((WARNING_PREFIX, "bold"), clean(warning.text)))
     return grid
 
 

@@ -6,6 +6,8 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Checkbox
 
+from wizard.text import clean
+
 MIN_LABEL_WIDTH = 10
 
 
@@ -18,7 +20,7 @@ class MarkBox(Checkbox):
     """
 
     def __init__(self, label: str, item_id: str, kind: str, value: bool = False, disabled: bool = False) -> None:
-        super().__init__(Content(label), value, disabled=disabled)
+        super().__init__(Content(clean(label)), value, disabled=disabled)
         self.item_id = item_id
         self.kind = kind
 

@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wizard.tree.models import Answer, Option as TreeOption, Question
+from wizard.text import clean
 
 # Keys 1-9 choose an option; a question with more options is answered with arrows + Enter.
 MAX_NUMBERED = 9
@@ -16,11 +17,11 @@ MAX_NUMBERED = 9
 
 def option_prompt(number: int, option: TreeOption, current: bool) -> Table:
     """`1  Label` in bold, the description dimmed under the label, a mark on the current answer."""
-    label = Text(option.label, style="bold")
+    label = Text(clean(option.label), style="bold")
     if current:
         label.append("  (current answer)", style="italic")
     if option.description:
-        label.append("\n" + option.description, style="not bold dim")
+        label.append("\n" + clean(option.description), style="not bold dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column()

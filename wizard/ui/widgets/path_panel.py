@@ -8,11 +8,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.engine import Step
+from wizard.text import clean, one_line
 
 PENDING_PREFIX = "pending:"
 
@@ -47,9 +49,9 @@ class PathPanel(Vertical):
         steps = self.query_one("#steps", OptionList)
         steps.clear_options()
         for number, step in enumerate(path, 1):
-            steps.add_option(Option(step_prompt(f"{number}.", Text.assemble(step.prompt, "\n", (step.label, "bold"))), id=step.question))
+            steps.add_option(Option(step_prompt(f"{number}.", Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))), id=step.question))
         for step in pending:
-            text = Text.assemble(step.prompt, "\n", (step.label, "bold"), (" (kept: applies when asked)", "italic"))
+            text = Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"), (" (kept: applies when asked)", "italic"))
             steps.add_option(Option(step_prompt("-", text), id=PENDING_PREFIX + step.question, disabled=True))
         if path:
             steps.highlighted = len(path) - 1
@@ -57,7 +59,7 @@ class PathPanel(Vertical):
         self.call_after_refresh(steps.scroll_to_highlight)
         self.query_one("#empty").display = not (path or pending)
         line = self.query_one("#dropped", Static)
-        line.update(dropped_line(dropped))
+        line.update(Content(dropped_line(dropped)))
         line.display = bool(dropped)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -80,4 +82,4 @@ def dropped_line(dropped: Sequence[Step]) -> str:
     """The text that names the answers a change dropped, or "" when none was."""
     if not dropped:
         return ""
-    return "Dropped by the change: " + "; ".join(f"{s.prompt} {s.label}" for s in dropped)
+    return "Dropped by the change: " + "; ".join(one_line(f"{s.prompt} {s.label}") for s in dropped)

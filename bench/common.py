@@ -1,0 +1,101 @@
+"""What the measurements share: paths, the child environment, statistics and the results table."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+TREE = REPO / "trees" / "low_back_pain.toml"
+CASE = REPO / "bench" / "lbp_case.toml"
+# Every child writes its sessions here, never into the user's folder or the checkout.
+SESSIONS = Path(tempfile.mkdtemp(prefix="wizard-bench-sessions-"))
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every process the benchmark starts: a plain 256-colour terminal, no
+    Textual dev tools, sessions in a scratch folder."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", WIZARD_SESSIONS_DIR=str(SESSIONS), PYTHONDONTWRITEBYTECODE="1")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def alternate(runs: int, *measures: Callable[[], float]) -> list[list[float]]:
+    """Run the measures in turn, `runs` rounds, so that a slow spell of the machine hits all
+    of them alike; one warm-up round first (page cache, .pyc files) is thrown away."""
+    for measure in measures:
+        measure()
+    samples: list[list[float]] = [[] for _ in measures]
+    for _ in range(runs):
+        for index, measure in enumerate(measures):
+            samples[index].append(measure())
+    return samples
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(share * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    measure: str
+    samples: list[float]
+    unit: str  # "s", "ms" or "MB"
+    target: str
+    passed: bool
+    floor: list[float] | None = None
+    floor_name: str = ""
+    statistic: str = "median"  # or "p95"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def value(self) -> float:
+        if self.statistic == "p95":
+            return percentile(self.samples, 0.95)
+        return statistics.median(self.samples)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / statistics.median(self.floor) if self.floor else None
+
+
+def show(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value * 1000:.1f} ms"
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+    return f"{value:.0f} MB"
+
+
+def table(rows: list[Row]) -> str:
+    """The results as a Markdown table: medians (or p95), floors, ratios, min-max, targets."""
+    lines = [
+        "| Measure | wizard | floor | ratio | wizard min-max (n) | target | |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        value = show(row.value, row.unit) + (" (p95)" if row.statistic == "p95" else "")
+        floor = f"{show(statistics.median(row.floor), row.unit)} {row.floor_name}".strip() if row.floor else "-"
+        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "-"
+        spread = f"{show(min(row.samples), row.unit)} - {show(max(row.samples), row.unit)} ({len(row.samples)})"
+        lines.append(f"| {row.measure} | {value} | {floor} | {ratio} | {spread} | {row.target} | {'ok' if row.passed else 'MISSED'} |")
+    return "\n".join(lines)

@@ -1,0 +1,78 @@
+"""Keypress to the next question rendered, in a Pilot run through the whole benchmark case.
+
+Every answer but the last brings the next question; the last brings the result screen, which
+is timed too but reported on its own row (it is a new screen, not the next question).
+
+The app is the real WizardApp on the shipped tree, with the ICD data loaded (on its worker,
+as in use) and no session recording. Pilot runs headless, where Textual skips turning a
+frame into terminal output; the benchmark does that step itself, so each sample covers what
+a real terminal costs: from the key event handed to the app to the first frame, encoded
+for the terminal, that shows the next question's prompt (or, after the last answer, the
+result's last code). Pilot's own waits for idleness come after that instant and are not
+counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bench.common import Row, percentile
+from bench.terminal import squeeze
+
+SIZE = (100, 30)
+
+
+async def _run_case(samples: list[float], results: list[float]) -> None:
+    from textual._compositor import CompositorUpdate
+
+    from bench.common import TREE
+    from bench.startup import case_keys
+    from wizard.tree import load_tree
+    from wizard.ui.app import WizardApp
+
+    app = WizardApp(load_tree(TREE))
+    frames: list[tuple[float, bytes]] = []
+    display = app._display
+
+    def encode_and_display(screen, renderable):  # noqa: ANN001, ANN202 - wraps App._display
+        if isinstance(renderable, CompositorUpdate):
+            text = renderable.render_segments(app.console)
+            frames.append((time.perf_counter(), squeeze(text)))
+        display(screen, renderable)
+
+    app._display = encode_and_display  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        while app.icd_loading:  # a clinician starts once the screen is up; so does the benchmark
+            await pilot.pause(0.05)
+        await pilot.pause()
+        for keys, shows in case_keys():
+            # A number is typed, then Enter answers; an option is one key.
+            typed, last = (list(keys[:-1]), "enter") if keys.endswith("\r") else ([], keys)
+            if typed:
+                await pilot.press(*typed)
+            wanted = squeeze(shows)
+            seen = len(frames)
+            start = time.perf_counter()
+            await pilot.press(last)
+            for _ in range(500):
+                shown = next((at for at, text in frames[seen:] if wanted in text), None)
+                if shown is not None:
+                    (samples if app.engine.current is not None else results).append(shown - start)
+                    break
+                await pilot.pause(0.01)
+            else:
+                raise TimeoutError(f"{shows!r} never rendered")
+        await pilot.press("q")
+
+
+def measure_keys(rounds: int) -> list[Row]:
+    asyncio.run(_run_case([], []))  # a warm-up round (imports, CSS, caches), not counted
+    samples: list[float] = []
+    results: list[float] = []
+    for _ in range(rounds):
+        asyncio.run(_run_case(samples, results))
+    row = Row("Keypress to next question rendered (Pilot, whole case)", samples, "ms", "p95 < 30 ms", False, statistic="p95")
+    row.passed = percentile(samples, 0.95) < 0.030
+    result = Row("Last answer to the result screen rendered (for information)", results, "ms", "-", True)
+    return [row, result]
