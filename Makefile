@@ -28,6 +28,12 @@ test: $(TEST_STAMP)
 lint: $(STAMP)
 	$(BIN)/wizard lint
 
+# Start-up, headless run, keypresses, lint, scale and memory against their floors; the table
+# goes to the terminal and to bench/results.md (see "Performance" in the README). BENCH_ARGS
+# passes options, e.g. make bench BENCH_ARGS="--runs 5 --only startup,lint".
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 # The long run of the hostile-input tests: 1500 random examples per fuzz target, a kill at every
 # phase of every answer, 10 s of eight concurrent writers. The counts are printed at the end.
 fuzz: $(TEST_STAMP)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,6 +19,7 @@ TREE = REPO / "trees" / "low_back_pain.toml"
 CASE = REPO / "bench" / "lbp_case.toml"
 # Every child writes its sessions here, never into the user's folder or the checkout.
 SESSIONS = Path(tempfile.mkdtemp(prefix="wizard-bench-sessions-"))
+atexit.register(shutil.rmtree, SESSIONS, ignore_errors=True)
 
 
 def child_env() -> dict[str, str]:
@@ -65,7 +68,7 @@ class Row:
     floor: list[float] | None = None
     floor_name: str = ""
     statistic: str = "median"  # or "p95"
-    notes: list[str] = field(default_factory=list)
+    cpu: list[float] | None = None  # CPU seconds of the same processes, when they are processes
 
     @property
     def value(self) -> float:
@@ -94,6 +97,8 @@ def table(rows: list[Row]) -> str:
     ]
     for row in rows:
         value = show(row.value, row.unit) + (" (p95)" if row.statistic == "p95" else "")
+        if row.cpu:
+            value += f" (cpu {show(statistics.median(row.cpu), row.unit)})"
         floor = f"{show(statistics.median(row.floor), row.unit)} {row.floor_name}".strip() if row.floor else "-"
         ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "-"
         spread = f"{show(min(row.samples), row.unit)} - {show(max(row.samples), row.unit)} ({len(row.samples)})"

@@ -10,6 +10,7 @@ nothing on stdout or stderr that a terminal would obey instead of showing.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import io
 import re
@@ -219,8 +220,6 @@ TARGETED = {
 @st.composite
 def mutated_data(draw: st.DrawFn, base: dict[str, Any], max_edits: int = 4) -> dict[str, Any]:
     """base with a few edits, each at a random place: delete, replace, duplicate or reorder."""
-    import copy
-
     data = copy.deepcopy(base)
     for _ in range(draw(st.integers(min_value=1, max_value=max_edits))):
         node: Any = data
@@ -242,7 +241,8 @@ def mutated_data(draw: st.DrawFn, base: dict[str, Any], max_edits: int = 4) -> d
             node[key] = draw(TEMPLATE_VALUES)
         elif action == "targeted":
             name = key if isinstance(key, str) else draw(st.sampled_from(sorted(TARGETED)))
-            node[key] = draw(st.sampled_from(TARGETED.get(name, TARGETED["code"])))
+            # A copy: a later edit of this example must not change TARGETED itself.
+            node[key] = copy.deepcopy(draw(st.sampled_from(TARGETED.get(name, TARGETED["code"]))))
         elif action == "duplicate" and isinstance(node, list):
             node.append(copy.deepcopy(node[key]))
         elif action == "reverse" and isinstance(node, list):

@@ -124,3 +124,10 @@ def test_a_tree_of_hostile_text_is_refused_with_the_place(tmp_path: Path) -> Non
             assert "questions[0].prompt: has the control character U+" in outcome.out
         else:
             assert outcome.code == 0, outcome.out  # markup, HTML and the like are text, shown as written
+
+
+def test_a_code_one_character_past_a_seventh_character_is_a_lint_problem(tmp_path: Path) -> None:
+    tree = tmp_path / "long_code.toml"
+    tree.write_text(DEMO_TEXT.replace('subsequent = "D"', 'subsequent = "DA"'))
+    outcome = check(run_cli(["lint", str(tree)]))
+    assert outcome.code == 1 and "S39.012DA" in outcome.out

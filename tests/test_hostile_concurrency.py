@@ -36,7 +36,7 @@ saved = []
 while time.time() < start:
     time.sleep(0.001)
 n = 0
-while time.time() < start + seconds:
+while n == 0 or time.time() < start + seconds:  # at least one, however late this process started
     answers = ["low_back", "none", "yes", 1 + (int(tag) * 7 + n) % 45, "yes"]
     engine = Engine(loaded.tree)
     session = store.new(loaded, label=f"w{tag}-{n}")
@@ -60,7 +60,7 @@ store = SessionStore(Path(folder))
 listings, bad = 0, []
 while time.time() < start:
     time.sleep(0.001)
-while time.time() < start + seconds:
+while listings == 0 or time.time() < start + seconds:
     for item in store.list():
         if not item.ok:
             bad.append([item.id, item.error])

@@ -65,3 +65,20 @@ def test_quiz_case_answer_json_has_the_documented_keys():
 def test_quiz_unknown_case_exits_2_with_did_you_mean():
     done = quiz("--case", "bilateral_sciatica", "--answer", "M54.41")
     assert done.returncode == 2 and "Did you mean 'bilateral_sciatica_with_lbp'" in done.stderr
+
+
+def test_a_case_file_with_an_escape_sequence_is_refused(tmp_path):
+    from wizard.quiz.cases import load_case_file
+    from wizard.tree import TreeError
+
+    bad = tmp_path / "cases.toml"
+    bad.write_text(
+        'tree = "low_back_pain"\n[[case]]\nid = "x"\ntitle = "t"\nvignette = "note \\u001b]52;c;aGk=\\u0007"\n'
+        'answers = { region = "thoracic" }\nexpected = ["M54.6"]\nteaching = "t"\n'
+    )
+    try:
+        load_case_file(bad)
+    except TreeError as error:
+        assert "control character" in str(error) and "case[0].vignette" in str(error)
+    else:
+        raise AssertionError("the case file was accepted")

@@ -11,7 +11,7 @@ from wizard.text import clean
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from wizard.lint import LintCannotRun, lint_file
+    from wizard.lint import LintCannotRun, count_text, lint_file
     from wizard.tree.loader import shipped_tree_paths
 
     paths = args.paths or shipped_tree_paths()
@@ -35,7 +35,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
             status = "ok" if not report.errors else f"{len(report.errors)} problem(s)"
             print(
                 f"{clean(report.file)}: {status}; {report.questions} questions, {report.rules} rules, "
-                f"{report.paths:,} reachable answer paths checked"
+                f"{count_text(report.paths)} reachable answer paths checked"
                 + (f", {report.cases} cases checked" if report.cases else "")
                 + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
             )

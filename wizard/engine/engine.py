@@ -5,9 +5,9 @@ owns the answers (a stack, for back and undo) and asks the Coder for the code se
 Changing an earlier answer replays the stack through the machine, so the answers that
 still apply are kept and the rest are dropped and reported.
 
-The Machine gets every state at once but a state's transitions only when it is first left
-(they come from `flow_edges`, one question at a time): a walk through a 20,000-question tree
-wires the dozen states it visits, not every edge of the tree.
+The Machine gets a state's transitions when the state is first left (they come from
+`flow_edges`, one question at a time), and the states they lead to then: a walk through a
+20,000-question tree wires the dozen states it visits, not every state and edge of the tree.
 """
 
 from __future__ import annotations
@@ -116,12 +116,13 @@ class Engine:
         self._initial = self._first_question()
         self.machine = Machine(
             model=self._flow,
-            states=[q.id for q in tree.questions] + [DONE] + [STOP_PREFIX + s.id for s in tree.stops],
+            states=[self._initial],
             initial=self._initial,
             auto_transitions=False,
             send_event=False,
             ignore_invalid_triggers=False,
         )
+        self._states = {self._initial}
 
     # -- building the machine -------------------------------------------------------------
 
@@ -138,6 +139,9 @@ class Engine:
         self._wired.add(question_id)
         question = self._questions[question_id]
         for dest, condition in edges_from(self.tree, self._position[question_id], self._stops_reading):
+            if dest not in self._states:
+                self.machine.add_state(dest)
+                self._states.add(dest)
             conditions = [self._holds(condition)] if condition is not None else []
             for trigger in triggers_of(question):
                 self.machine.add_transition(trigger, question_id, dest, conditions=conditions)

@@ -64,9 +64,10 @@ def _misplaced_seventh(tab: Tabular, norm: str) -> CodeProblem | None:
     char = norm[-1]
     for base in _stems(norm[:-1]):
         sevenths = tab.seventh_characters(base) if base in tab else {}
-        if not sevenths:
+        children = tab.children(base) if sevenths else []
+        if not children:
             continue
-        padded = tab.children(base)[0][:-1]
+        padded = children[0][:-1]
         if char in sevenths:
             how = "; use the placeholder X: " if padded != base else ": "
             message = f"{norm}: the 7th character must be in position 7{how}{padded}{char}."

@@ -100,6 +100,8 @@ class Tabular:
     def seventh_characters(self, code: str) -> dict[str, str]:
         """For a code that needs a 7th character, the valid ones and their meaning; else {}."""
         pos = self._require(code)
+        if self._is_bare(pos):  # a code that already has its 7th character takes no other
+            return {}
         return {self._code_at(j)[-1]: self._seventh_meaning(pos, self._code_at(j)[-1]) for j in self._bare_children(pos)}
 
     # -- Excludes -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ reachable path checking the code set at its end.
 from __future__ import annotations
 
 import gc
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,12 +37,21 @@ class LintReport:
         return {
             "file": self.file,
             "ok": not self.errors,
-            "paths_checked": self.paths,
+            # A big tree's count can have more digits than Python will print (4,300).
+            "paths_checked": self.paths if self.paths < 10**1000 else count_text(self.paths),
             "questions": self.questions,
             "rules": self.rules,
             "cases_checked": self.cases,
             "problems": [p.as_dict() for p in self.problems],
         }
+
+
+def count_text(count: int) -> str:
+    """A path count for people: exact, with thousands separators, up to 60 digits; beyond that
+    (a generated tree of thousands of questions has thousands of digits) its order of magnitude."""
+    if count < 10**60:
+        return f"{count:,}"
+    return f"about 10^{int(math.log10(count)):,}"
 
 
 class LintCannotRun(Exception):
@@ -89,4 +99,4 @@ def _lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     return report
 
 
-__all__ = ["LintCannotRun", "LintReport", "lint_file"]
+__all__ = ["LintCannotRun", "LintReport", "count_text", "lint_file"]

@@ -49,7 +49,9 @@ def case_problems(loaded: LoadedTree, tabular) -> tuple[list[Problem], int]:  # 
             if missing is not None:
                 problems.append(Problem(shown, f"{where}.answers", f"the tree reaches '{missing.question.id}', which the case does not answer.", fix=f"add {missing.question.id} = one of {', '.join(missing.question.option_ids())}."))
                 continue
-            got = engine.result().code_list
+            # The codes in reporting order, as the result lists them, without its descriptions,
+            # checklist and warnings, which lint does not compare.
+            got = engine.coder.code_strings(engine.answers)
             if got != case.expected:
                 problems.append(Problem(shown, f"{where}.expected", f"the tree gives {got} but the case expects {case.expected}.", fix="correct the case, or the tree if the case is right."))
             for code in case.expected:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from wizard.tree.loader import bundled_trees_dir
+from wizard.tree.loader import bundled_trees_dir, text_problems
 from wizard.tree.models import IDENT, Answer
 from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
 
@@ -64,10 +64,13 @@ def load_case_file(path: Path) -> CaseFile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TreeError([Problem(shown, "", f"TOML syntax error: {error}.", fix="correct the TOML syntax at that line.")]) from None
+    finder = LineFinder(text)
+    unsafe = list(text_problems(data, shown, finder))
+    if unsafe:
+        raise TreeError(unsafe)
     try:
         return CaseFile.model_validate(data)
     except ValidationError as error:
-        finder = LineFinder(text)
         raise TreeError([
             Problem(shown, toml_path(tuple(e["loc"])), e["msg"].removeprefix("Value error, ") + ".", line=finder.find(tuple(e["loc"])), fix="see 'Trainee mode' in the README for the case format.")
             for e in error.errors()

@@ -38,7 +38,9 @@ def valid_id(text: str) -> bool:
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the schemas are built at the first save or load (on the recorder's worker,
+    # after the first question is painted), not when the UI's start-up imports this module.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class TreeRecord(Record):
@@ -176,7 +178,7 @@ class ResultRecord(Record):
 class Session(BaseModel):
     """One encounter's run of a tree, as saved. The recorder changes it in place and saves it."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, defer_build=True)
 
     schema_version: Literal[1] = SCHEMA_VERSION
     id: Annotated[str, Field(pattern=SESSION_ID.pattern)]

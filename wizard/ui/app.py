@@ -6,8 +6,6 @@ file and exports are loaded, written or imported later, on thread workers or whe
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +28,7 @@ from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.confirm import ConfirmScreen
 from wizard.ui.screens.export import ExportScreen
+from wizard.ui.signals import exit_on_signals
 from wizard.ui.screens.help import HelpScreen
 from wizard.ui.screens.prompt import PromptScreen
 from wizard.ui.screens.question import QuestionScreen
@@ -290,21 +289,6 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
-
-
-def exit_on_signals(app: App[Any]) -> None:
-    """SIGTERM and SIGHUP end the app as q does, rather than killing the process in raw mode.
-
-    Textual then restores the terminal (cooked mode, the main screen back, mouse reporting
-    off) and the app's unmount lets the recorder finish its writes; the exit status is
-    128 + the signal, as a shell reports a killed program. Call from on_mount (the loop runs).
-    """
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        try:
-            loop.add_signal_handler(signum, app.exit, 128 + signum)
-        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
-            pass
 
 
 def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = None) -> int:

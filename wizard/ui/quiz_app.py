@@ -26,6 +26,7 @@ from wizard.quiz.run import DEFAULT_COUNT, Graded, Order, QuizRun, answer_differ
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
 from wizard.ui.screens.help import HelpScreen
+from wizard.ui.signals import exit_on_signals
 from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.screens.quiz_case import QuizCaseScreen
 from wizard.ui.screens.quiz_feedback import QuizFeedbackScreen
@@ -86,6 +87,8 @@ class QuizApp(App[int]):
     # -- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if not self.is_headless:
+            exit_on_signals(self)
         self.title = f"Quiz: {self.loaded.tree.tree.title}"
         self._show_case(first=True)
         if self.tabular is None:

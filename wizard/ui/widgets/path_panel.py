@@ -47,12 +47,16 @@ class PathPanel(Vertical):
 
     def show(self, path: Sequence[Step], pending: Sequence[Step] = (), dropped: Sequence[Step] = ()) -> None:
         steps = self.query_one("#steps", OptionList)
-        steps.clear_options()
-        for number, step in enumerate(path, 1):
-            steps.add_option(Option(step_prompt(f"{number}.", Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))), id=step.question))
+        options = [
+            Option(step_prompt(f"{number}.", Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))), id=step.question)
+            for number, step in enumerate(path, 1)
+        ]
         for step in pending:
             text = Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"), (" (kept: applies when asked)", "italic"))
-            steps.add_option(Option(step_prompt("-", text), id=PENDING_PREFIX + step.question, disabled=True))
+            options.append(Option(step_prompt("-", text), id=PENDING_PREFIX + step.question, disabled=True))
+        # One add_options, not one add_option per step: each call re-measures the whole list.
+        steps.clear_options()
+        steps.add_options(options)
         if path:
             steps.highlighted = len(path) - 1
         steps.display = bool(path or pending)

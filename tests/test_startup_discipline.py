@@ -1,0 +1,112 @@
+"""Start-up discipline: what each path must not load, checked in fresh interpreters (no timing).
+
+The core never imports Textual (every module outside wizard/ui, and the headless commands run
+end to end), and the UI paints its first question before the ICD data file is even opened.
+Timing goals live in the benchmark (`make bench`), not here. See also tests/test_ui_startup.py
+(importing the UI loads no ICD, export or session module) and tests/test_cli.py (a headless
+run imports neither Textual nor simple_icd_10_cm).
+"""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import wizard
+from conftest import DEMO_TREE, REPO
+
+
+def run_fresh(code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def core_modules() -> list[str]:
+    """Every module of the package outside wizard.ui (wizard.__main__ runs the command line)."""
+    found = [m.name for m in pkgutil.walk_packages(wizard.__path__, "wizard.")]
+    return sorted(m for m in found if m not in ("wizard.ui", "wizard.__main__") and not m.startswith("wizard.ui."))
+
+
+def test_no_module_outside_the_ui_imports_textual() -> None:
+    modules = core_modules()
+    assert "wizard.engine.engine" in modules and "wizard.cli.ui" in modules
+    out = run_fresh(
+        f"""
+        import importlib, json, sys
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print(json.dumps(sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))))
+        """
+    )
+    assert json.loads(out) == []
+
+
+def test_headless_commands_import_neither_textual_nor_simple_icd(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.toml"
+    answers.write_text('[answers]\nregion = "low_back"\npregnant = "no"\nchronic = "yes"\n', encoding="utf-8")
+    out = run_fresh(
+        f"""
+        import contextlib, io, json, sys
+        from wizard.cli import main
+        codes = []
+        for argv in (["run", "--tree", {str(DEMO_TREE)!r}, "--answers", {str(answers)!r}, "--format", "json"],
+                     ["lint", {str(DEMO_TREE)!r}], ["graph", "--tree", {str(DEMO_TREE)!r}]):
+            with contextlib.redirect_stdout(io.StringIO()):
+                codes.append(main(argv))
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "simple_icd_10_cm"))
+        print(json.dumps({{"codes": codes, "loaded": loaded}}))
+        """
+    )
+    assert json.loads(out) == {"codes": [0, 0, 0], "loaded": []}
+
+
+def test_the_first_question_is_painted_before_the_icd_data_file_is_opened() -> None:
+    """Runs the real app (Pilot, headless) and watches two moments: the first frame that shows
+    the first question, and the opening of the ICD data file (an audit hook sees every open).
+    The data loads on a worker after the first paint; it must never come first."""
+    out = run_fresh(
+        """
+        import asyncio, json, sys
+        events = []
+        from wizard.icd.tabular import DEFAULT_DATA
+        data_file = str(DEFAULT_DATA)
+        sys.addaudithook(lambda event, args: events.append("icd data opened") if event == "open" and str(args[0]) == data_file else None)
+
+        from textual._compositor import CompositorUpdate
+        from wizard.tree import load_tree
+        from wizard.tree.loader import default_tree_path
+        from wizard.ui.app import WizardApp
+
+        loaded = load_tree(default_tree_path())
+        prompt = "".join(loaded.tree.questions[0].prompt.split())
+        app = WizardApp(loaded)
+        display = app._display
+
+        def watch(screen, renderable):
+            if isinstance(renderable, CompositorUpdate) and "first question painted" not in events:
+                if prompt in "".join(renderable.render_segments(app.console).split()):
+                    events.append("first question painted")
+            display(screen, renderable)
+
+        app._display = watch
+
+        async def main():
+            async with app.run_test(size=(100, 30)) as pilot:
+                for _ in range(200):
+                    if not app.icd_loading:
+                        break
+                    await pilot.pause(0.02)
+
+        asyncio.run(main())
+        print(json.dumps({"events": events, "described": app.engine.coder.describer is not None,
+                          "simple_icd": "simple_icd_10_cm" in sys.modules}))
+        """
+    )
+    result = json.loads(out)
+    assert result["events"][:2] == ["first question painted", "icd data opened"]
+    assert result["described"] is True and result["simple_icd"] is False
