@@ -22,12 +22,13 @@ MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory")
 
 
 def measures(runs: int) -> dict[str, Callable[[], list[Row]]]:
-    from bench import keys, runs as cli, scale, startup
+    from bench import keys, scale, startup
+    from bench import runs as cli
 
     return {
         "startup": lambda: [startup.measure_startup(runs)],
         "headless": lambda: [cli.measure_headless(runs)],
-        "keys": lambda: keys.measure_keys(max(3, runs // 2)),
+        "keys": lambda: keys.measure_keys(runs),
         "lint": lambda: [cli.measure_lint(runs)],
         "scale": lambda: scale.measure_scale(max(3, runs // 2)),
         "memory": lambda: [startup.measure_memory(max(3, runs // 2))],

@@ -57,9 +57,9 @@ def measure_scale(runs: int) -> list[Row]:
         trees = make_trees(Path(folder))
         own: dict[int, list[float]] = {}
         for size, path in trees.items():
-            (wall,) = alternate(runs, lambda: run_process([PYTHON, "-m", "wizard", "lint", str(path)]))
+            (wall,) = alternate(runs, lambda path=path: run_process([PYTHON, "-m", "wizard", "lint", str(path)]))
             cpu = cpu_of(runs)
-            own[size] = alternate(runs, lambda: lint_in_process(path))[0]
+            own[size] = alternate(runs, lambda path=path: lint_in_process(path))[0]
             target = "< 5 s" if size == 20000 else "-"
             row = Row(f"`wizard lint`, generated tree of {size:,} questions", wall, "s", target, True, cpu=cpu)
             row.passed = row.value < 5 if size == 20000 else True
@@ -77,7 +77,7 @@ def measure_scale(runs: int) -> list[Row]:
         growth.passed = per_question[20000] <= 1.5 * per_question[1000]
         rows.append(growth)
         for size, path in trees.items():
-            (builds,) = alternate(runs, lambda: engine_build(path))
+            (builds,) = alternate(runs, lambda path=path: engine_build(path))
             row = Row(f"Engine build, {size:,} questions", builds, "s", "< 1 s" if size == 20000 else "-", True)
             row.passed = row.value < 1 if size == 20000 else True
             rows.append(row)

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from wizard.engine import Engine
 from wizard.engine.flow import Flow
 from wizard.lint import lint_file

@@ -16,8 +16,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-import wizard
 from conftest import DEMO_TREE, REPO
+
+import wizard
 
 
 def run_fresh(code: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from wizard.cli.common import CliError, load_tree_or_exit, session_store
@@ -11,6 +12,9 @@ from wizard.sessions.models import Session
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    # No cyclic garbage collection until the first question is painted: see
+    # WizardApp._settle_memory, which turns it back on.
+    gc.disable()
     # The UI records into args.session_store; with --resume it continues args.resume_session
     # (loaded, and claimed so that no other process records over it).
     args.session_store = session_store(args)

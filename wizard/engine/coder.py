@@ -59,7 +59,7 @@ def compile_template(template: str, tree: Tree) -> Callable[[Mapping[str, Answer
 
     def build(answers: Mapping[str, Answer]) -> str:
         parts = [literals[0]]
-        for value, literal in zip(fields, literals[1:]):
+        for value, literal in zip(fields, literals[1:], strict=True):
             text = derive(value, answers.get(value.source))
             if text is None:
                 raise TemplateError(f"value '{value.id}' has nothing for {value.source} = {answers.get(value.source)!r}")

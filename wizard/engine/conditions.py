@@ -192,6 +192,10 @@ class ConditionEvaluator:
             check = self._compiled[id(condition)] = self._build(condition)
         return check
 
+    def named_check(self, name: str) -> Check:
+        """The compiled check of the named condition `name`."""
+        return self._named_check(name)
+
     def _named_check(self, name: str) -> Check:
         # The loader rejects named conditions that refer to each other in a loop.
         if name not in self._named:

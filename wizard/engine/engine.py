@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from transitions import Machine
 
 from wizard.engine.coder import Coder, Describer, answer_label
-from wizard.engine.conditions import ConditionEvaluator
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
 from wizard.tree.models import Answer, Question, Stop, Tree

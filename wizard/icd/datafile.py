@@ -119,7 +119,7 @@ def render(header: Mapping[str, str], lines: Iterable[str]) -> bytes:
     for line in lines:
         offsets.append(offset)
         offset += len(line.encode("utf-8")) + 1
-    for line, at in zip(lines, offsets):
+    for line, at in zip(lines, offsets, strict=True):
         code, _, rest = line.partition("\t")
         if rest.partition("\t")[0] in HEADINGS or len(code) <= 3:
             if code in headings:

@@ -10,13 +10,19 @@ Two prefixes with the same signature have the same futures and the same findings
 explores one and counts the other. A rule is decided once every question it reads lies behind
 the current one in the asking order. The count of paths stays exact.
 
-Two more savings keep the walk cheap without changing what it finds or counts:
+Which answers the flow and the rules ahead still read, position by position, is worked out
+once (`wizard.lint.live`). More savings keep the walk cheap without changing what it finds or
+counts:
 - options that nothing deciding the flow or the codes tells apart (`answer_classes`) are walked
   once, and the paths below counted once per option;
 - the walk steps through the engine's flow compiled into a table (`wizard.engine.flow.Flow`:
   the same edges as the Engine's machine, the same compiled conditions), not through the
-  machine, whose per-event bookkeeping would be most of the run time; and code sets at the
-  ends of paths are judged once per distinct set.
+  machine, whose per-event bookkeeping would be most of the run time;
+- the rules decided at a question are looked up by the answers they read once a path has
+  brought those answers there; of the rules whose last question was skipped, only those that
+  can hold without its answer are tried;
+- code sets at the ends of paths are judged once per distinct set, and only codes that some
+  other code of the tree clashes with are kept apart in signatures.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from dataclasses import dataclass, field
 
 from wizard.engine.coder import Coder, TemplateError, compile_template, possible_codes
 from wizard.engine.flow import DONE, STOP_PREFIX, Flow
+from wizard.lint.live import live_features
 from wizard.lint.paths import MatcherIndex, answer_classes
-from wizard.tree.models import Answer, DerivedValue, Tree
+from wizard.tree.models import Answer, Tree
 
 Key = tuple[str, ...]
 Example = tuple[tuple[str, Answer], ...]
@@ -121,7 +128,6 @@ class OutcomeWalker:
         self._rule_last: list[int] = []
         self._rule_reads: list[set[str]] = []
         self._rule_codes: list[set[str]] = []
-        self._builders = []
         # Rules by the position after which they are decided; the rules that read nothing are
         # decided before the first question, at -1.
         self._rules_at: dict[int, list[tuple[int, Callable, Callable]]] = {}
@@ -175,78 +181,11 @@ class OutcomeWalker:
             self._clash_horizon[code] = horizon
 
     def _prepare_signatures(self) -> None:
-        """For each position, the earlier questions whose answers the flow ahead or a rule still
-        undecided reads: those read by a later question's condition, by a stop still to be tried
-        or by a rule decided at or after the position. Swept once, so a long tree costs what its
-        live answers cost, not its length squared.
-
-        A stop is tried right after each question it reads is answered, so its answers matter
-        up to the last of those questions and not after it. An answer that only fills a rule's
-        code template matters only if it can change a finding (see `_template_matters`)."""
-        tree = self.tree
-        end = self._end
-        always: set[str] = set()  # read by conditions that can be tried at any time (none yet)
-        last_use: dict[str, int] = {}
-        for stop in tree.stops:
-            reads = self.evaluator.reads(stop.when)
-            tried_last = max((self._position[q] for q in reads if q in self._position), default=-1)
-            for read in reads:
-                last_use[read] = max(last_use.get(read, -1), tried_last)
-        for position, question in enumerate(tree.questions):
-            for read in self.evaluator.reads(question.when):
-                last_use[read] = max(last_use.get(read, -1), position)
-        for i, rule in enumerate(tree.rules):
-            reads = self.evaluator.reads(rule.when)
-            reads |= {v.source for v in tree.values if "{" + v.id + "}" in rule.code and self._template_matters(i, v)}
-            for read in reads:
-                last_use[read] = max(last_use.get(read, -1), self._rule_last[i])
-        expires: dict[int, list[str]] = {}
-        live: set[str] = set()
-        self._signature_reads: list[tuple[str, ...]] = []
-        current: tuple[str, ...] = ()
-        for position in range(end):
-            changed = False
-            if position > 0:
-                previous = self._ids[position - 1]
-                use = last_use.get(previous, -1)
-                if previous in always or use >= position:
-                    live.add(previous)
-                    changed = True
-                    if previous not in always:
-                        expires.setdefault(use, []).append(previous)
-            gone = expires.pop(position - 1, None)
-            if gone:
-                live.difference_update(gone)
-                changed = True
-            if changed:
-                current = tuple(sorted(live))
-            self._signature_reads.append(current)
-
-    def _template_matters(self, index: int, value: DerivedValue) -> bool:
-        """Whether the answer a rule's code template reads can change a finding, not just the code.
-
-        It cannot when the template always builds a code (the value has text for every answer,
-        and the answer is given whenever the rule fires: the rule requires it, or the question
-        is always asked), and the code it builds can neither clash with another nor be an
-        external cause code listed first: then prefixes that differ only in that answer have
-        the same findings, and the walk need not tell them apart.
-        """
-        rule = self.tree.rules[index]
-        question = self.tree.question(value.source)
-        if question is None:
-            return True
-        total = all(o in value.map for o in question.option_ids())
-        if question.number is not None:
-            covered = sorted((band.min, band.max) for band in value.ranges)
-            reach = question.number.min - 1
-            for low, high in covered:
-                if low > reach + 1:
-                    break
-                reach = max(reach, high)
-            total = total and reach >= question.number.max
-        answered = question.when is None or question.id in self.evaluator.requires(rule.when)
-        inert = self._slot_role[rule.slot] != "external_cause" and not (self._rule_codes[index] & self._clashable)
-        return not (total and answered and inert)
+        """For each position, the answers and the settled named conditions the signature holds."""
+        live = live_features(self.tree, self.evaluator, self._rule_last, self._rule_codes, self._clashable, self._slot_role)
+        named = self.evaluator.named_check
+        self._signature_reads = [tuple(name for kind, name in features if kind == "answer") for features in live]
+        self._signature_checks = [tuple(named(name) for kind, name in features if kind == "condition") for features in live]
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -285,7 +224,7 @@ class OutcomeWalker:
         reach = self._reach
         for answer, times in self._choices[state]:
             answers[question_id] = answer
-            for dest, check in self._next[state]:
+            for dest, check in self._next[state]:  # noqa: B007 - the first that holds is the one
                 if check is None or check(answers, None):
                     break
             child = reach(dest, decided, state)
@@ -344,7 +283,8 @@ class OutcomeWalker:
         return tuple(found)
 
     def _signature(self, state: int, decided: Decided) -> tuple:
-        projection = tuple(map(self._answers.get, self._signature_reads[state]))
+        answers = self._answers
+        projection = (tuple(map(answers.get, self._signature_reads[state])), tuple([check(answers, None) for check in self._signature_checks[state]]))
         _, first, clashable, failed = decided
         if first < 0:
             return (state, projection)
