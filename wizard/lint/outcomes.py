@@ -5,7 +5,10 @@ At a question, what lies ahead depends only on:
 - the answers that later `when` conditions and stops read (the flow ahead),
 - the answers that rules not yet decided read (codes still to come), and
 - a summary of the codes already decided: whether there are any, which one sorts first, and those
-  that could clash (Excludes1) with a code still to come, plus the clashes among themselves.
+  that could clash (Excludes1) with a code still to come, plus the clashes among themselves; the
+  rules whose code template failed (a failure is not a code: a path with nothing else is empty);
+  and the codes that rules of several slots can build while one still undecided could move them
+  ahead of the first (the result keeps such a code once, where its lowest-numbered rule puts it).
 Two prefixes with the same signature have the same futures and the same findings, so the walk
 explores one and counts the other. A rule is decided once every question it reads lies behind
 the current one in the asking order. The count of paths stays exact.
@@ -79,10 +82,11 @@ Item = tuple
 TEMPLATE_FAILED = "!template"
 # What the rules decided on a path so far: every item (a linked list, newest first, so that a
 # step adds one cell instead of copying the path) and the summary the signature needs, kept
-# up to date as items come: the rule that sorts first (-1 before any), the codes that may
-# clash with another code of the tree, the rules whose template failed.
-Decided = tuple  # (items, first, clashable codes, failed rules)
-NOTHING: Decided = (None, -1, frozenset(), frozenset())
+# up to date as items come: the rule of the code that sorts first (-1 before any code), the codes
+# that may clash with another code of the tree, the rules whose template failed, and the codes
+# that rules of several slots can build, each with the rule it is kept from.
+Decided = tuple  # (items, first, clashable codes, failed rules, shared codes)
+NOTHING: Decided = (None, -1, frozenset(), frozenset(), frozenset())
 
 
 class OutcomeWalker:
@@ -158,6 +162,16 @@ class OutcomeWalker:
         self._by_key = sorted(range(len(tree.rules)), key=self._rule_key.__getitem__)
         self._rank = {rule: rank for rank, rule in enumerate(self._by_key)}
         self._before: dict[tuple[int, int], int] = {}
+        # Codes that rules of different slots can build, with the rules that can build each: the
+        # result keeps such a code once, from its lowest-numbered rule, which decides its place.
+        slots: dict[str, set[str]] = {}
+        builders: dict[str, list[int]] = {}
+        for i, codes in enumerate(self._rule_codes):
+            for code in codes:
+                slots.setdefault(code, set()).add(tree.rules[i].slot)
+                builders.setdefault(code, []).append(i)
+        self._builders = {code: tuple(rules) for code, rules in builders.items() if len(slots[code]) > 1}
+        self._open_builder: dict[tuple[str, int], tuple | None] = {}  # (code, position) -> key of its earliest undecided builder
 
     def _prepare_clashes(self, partners: Partners | None) -> None:
         """For every code a rule can build: whether some other code of the tree clashes with it,
@@ -256,18 +270,37 @@ class OutcomeWalker:
         return decided
 
     def _add(self, decided: Decided, found: tuple[Item, ...]) -> Decided:
-        items, first, clashable, failed = decided
+        items, first, clashable, failed, shared = decided
         rule_key = self._rule_key
         for item in found:
             items = (item, items)
-            index = item[1]
+            code, index = item[0], item[1]
+            if code == TEMPLATE_FAILED:
+                failed = failed | {index}
+                continue
+            if code in self._clashable:
+                clashable = clashable | {code}
+            if code in self._builders:
+                kept = next((pair for pair in shared if pair[0] == code), None)
+                if kept is not None and kept[1] < index:
+                    continue  # built before by a lower-numbered rule: this one is dropped
+                shared = (shared - {kept}) | {(code, index)} if kept is not None else shared | {(code, index)}
+                if kept is not None and kept[1] == first:
+                    first = self._first_kept(items)
+                    continue
             if first < 0 or rule_key[index] < rule_key[first]:
                 first = index
-            if item[0] == TEMPLATE_FAILED:
-                failed = failed | {index}
-            elif item[0] in self._clashable:
-                clashable = clashable | {item[0]}
-        return (items, first, clashable, failed)
+        return (items, first, clashable, failed, shared)
+
+    def _first_kept(self, items: tuple | None) -> int:
+        """The rule of the code that sorts first among the items a result keeps (-1 for none)."""
+        kept: dict[str, int] = {}
+        while items is not None:
+            code, index = items[0][0], items[0][1]
+            if code != TEMPLATE_FAILED and (code not in kept or index < kept[code]):
+                kept[code] = index
+            items = items[1]
+        return min(kept.values(), key=self._rule_key.__getitem__, default=-1)
 
     def _fire(self, rules: list[tuple[int, Callable, Callable]]) -> tuple[Item, ...]:
         """The codes of the rules that hold on the answers given."""
@@ -285,12 +318,27 @@ class OutcomeWalker:
     def _signature(self, state: int, decided: Decided) -> tuple:
         answers = self._answers
         projection = (tuple(map(answers.get, self._signature_reads[state])), tuple([check(answers, None) for check in self._signature_checks[state]]))
-        _, first, clashable, failed = decided
-        if first < 0:
+        _, first, clashable, failed, shared = decided
+        if first < 0 and not failed:
             return (state, projection)
         horizon = self._clash_horizon
         relevant = frozenset(code for code in clashable if horizon[code] >= state) if clashable else clashable
-        return (state, projection, self._first_class(first, state), relevant, self._clashes(clashable), failed)
+        first_class = self._first_class(first, state) if first >= 0 else None
+        movable = frozenset(pair for pair in shared if self._may_move(pair, first, state)) if shared else shared
+        return (state, projection, first_class, relevant, self._clashes(clashable), failed, movable)
+
+    def _may_move(self, pair: tuple[str, int], first: int, position: int) -> bool:
+        """Whether a rule still undecided may build this shared code again and so change which
+        code is listed first: it sorts before the first, or the code is the first and may move."""
+        code, kept = pair
+        key = (code, position)
+        if key not in self._open_builder:
+            last, rule_key = self._rule_last, self._rule_key
+            self._open_builder[key] = min((rule_key[rule] for rule in self._builders[code] if last[rule] >= position), default=None)
+        earliest = self._open_builder[key]
+        if earliest is None:
+            return False
+        return kept == first or earliest < self._rule_key[first]
 
     def _first_class(self, first: int, position: int) -> tuple[bool, int]:
         """What the decided codes tell about the first-listed code, and nothing more.
