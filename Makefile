@@ -11,12 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The .pyc files an installed wheel would have: an editable install under
+# PYTHONDONTWRITEBYTECODE would otherwise compile every module at each launch.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q wizard
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q wizard
 	touch $@ $(STAMP)
 
 run: $(STAMP)

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench.common import REPO, Row, table
+from bench.common import REPO, Row, compile_bytecode, table
 
 MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory")
 
@@ -27,7 +27,7 @@ def measures(runs: int) -> dict[str, Callable[[], list[Row]]]:
 
     return {
         "startup": lambda: [startup.measure_startup(runs)],
-        "headless": lambda: [cli.measure_headless(runs)],
+        "headless": lambda: [cli.measure_headless(runs), cli.measure_headless_uncached(runs)],
         "keys": lambda: keys.measure_keys(runs),
         "lint": lambda: [cli.measure_lint(runs)],
         "scale": lambda: scale.measure_scale(max(3, runs // 2)),
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown measure(s) {', '.join(unknown)}; choose from {', '.join(MEASURES)}")
     header = machine()
     print(f"wizard benchmarks: {header}", file=sys.stderr)
+    compile_bytecode()
     rows: list[Row] = []
     available = measures(args.runs)
     for name in chosen:

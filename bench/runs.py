@@ -20,9 +20,9 @@ FLOOR = [PYTHON, "-c", "import pydantic, transitions, tomllib"]
 CPU: list[float] = []
 
 
-def run_process(argv: list[str]) -> float:
+def run_process(argv: list[str], cache: bool = True) -> float:
     def run() -> None:
-        done = subprocess.run(argv, cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+        done = subprocess.run(argv, cwd=REPO, env=child_env(cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-2000:]}")
 
@@ -45,6 +45,13 @@ def measure_headless(runs: int) -> Row:
     row.cpu = CPU[-2 * runs :: 2]
     row.passed = row.ratio is not None and row.ratio <= 1.3
     return row
+
+
+def measure_headless_uncached(runs: int) -> Row:
+    """The same run with no cache: the first launch after an install or an edit of the tree."""
+    wizard = [PYTHON, "-m", "wizard", "run", "--answers", str(CASE), "--format", "json"]
+    (times,) = alternate(runs, lambda: run_process(wizard, cache=False))
+    return Row("`wizard run`, no cache (first launch after an install or a tree edit; for information)", times, "s", "-", True, cpu=cpu_of(runs))
 
 
 def measure_lint(runs: int) -> Row:

@@ -13,10 +13,17 @@ REPO = TESTS.parent
 SHIPPED_TREE = REPO / "trees" / "low_back_pain.toml"
 
 
+@pytest.fixture(scope="session")
+def _tree_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tree cache for the whole run, so that tests load trees through it as users do."""
+    return tmp_path_factory.mktemp("tree-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_sessions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test ever writes into the user's or the checkout's sessions folder."""
+def _isolated_sessions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _tree_cache: Path) -> None:
+    """No test ever writes into the user's or the checkout's sessions folder, or the user's cache."""
     monkeypatch.setenv("WIZARD_SESSIONS_DIR", str(tmp_path_factory.mktemp("sessions")))
+    monkeypatch.setenv("WIZARD_CACHE_DIR", str(_tree_cache))
 
 
 @pytest.fixture

@@ -329,18 +329,20 @@ def test_slow_rebuilding_the_data_file_reproduces_the_committed_bytes(tmp_path):
 
 
 def test_importing_the_module_loads_neither_the_data_nor_simple_icd_10_cm():
-    """A fresh interpreter watches file opens: the data file is read by load_tabular() only."""
+    """A fresh interpreter watches file opens: the data file (or its unpacked copy in the cache)
+    is read by load_tabular() only."""
     script = textwrap.dedent(
         f"""
         import sys
         opened = []
         sys.addaudithook(lambda event, args: opened.append(str(args[0])) if event == "open" else None)
         import wizard.icd
-        data = {str(DEFAULT_DATA)!r}
+        # The data file itself, or its unpacked copy in the cache (named after it).
+        data = {DEFAULT_DATA.name!r}
         assert "simple_icd_10_cm" not in sys.modules, "import pulled in simple_icd_10_cm"
-        assert data not in opened, "import read the data file"
+        assert not any(data in path for path in opened), "import read the data file"
         wizard.icd.load_tabular()
-        assert data in opened, "load_tabular() did not read the data file"
+        assert any(data in path for path in opened), "load_tabular() did not read the data file"
         assert "simple_icd_10_cm" not in sys.modules, "load_tabular() pulled in simple_icd_10_cm"
         print("ok")
         """

@@ -17,7 +17,8 @@ from conftest_hostile import OBEYED, obeyed
 from conftest_ui import DEMO, FakeDescriber, answer_by_keys, make_app, settle
 from wizard.sessions import SessionRecorder, SessionStore
 from wizard.tree.loader import LoadedTree, load_tree
-from wizard.tree.models import Tree
+from wizard.tree.schema import Tree as TreeSchema
+from wizard.tree.schema import to_runtime
 from wizard.ui.screens.help import HelpScreen
 from wizard.ui.screens.result import ResultScreen
 from wizard.ui.session_link import resume
@@ -120,7 +121,7 @@ async def test_a_tree_and_label_with_markup_are_shown_as_written(tmp_path: Path)
 async def test_escapes_in_a_tree_never_reach_the_terminal() -> None:
     """The loader refuses such a tree (test_fuzz_trees); a tree made in code still shows them safely."""
     data = demo_data(MARKUP + " " + ESCAPES)
-    loaded = LoadedTree(Tree.model_validate(data), DEMO, "0" * 64)
+    loaded = LoadedTree(to_runtime(TreeSchema.model_validate(data)), DEMO, "0" * 64)
     app = make_app(loaded, label="bay 3")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.tree.cache import TreeCache
 from wizard.tree.loader import load_tree
 from wizard.tree.problems import Problem, TreeError, display_path
 
@@ -78,7 +79,7 @@ def _lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     if not path.is_file():
         raise LintCannotRun(f"{shown}: no such tree file. Fix: check the path; `wizard lint` with no argument checks the shipped trees.")
     try:
-        loaded = load_tree(path)
+        loaded = load_tree(path, cache=TreeCache.off())  # lint checks the file itself, every time
     except TreeError as error:
         report.problems = error.problems
         return report

@@ -3,6 +3,9 @@
 Three layers of checks, each reported the same way: TOML syntax, the schema (pydantic,
 with "did you mean" for misspelt keys), and references (question, option, slot,
 condition and value ids that must exist).
+
+A tree that passes is kept in a cache (`wizard.tree.cache`) under the sha-256 of its bytes, so
+the next launch with the same file skips all three layers and pydantic with them.
 """
 
 from __future__ import annotations
@@ -19,16 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ValidationError
-
-from wizard.tree.models import (
-    Answered,
-    Condition,
-    NotIn,
-    Range,
-    Tree,
-)
 from wizard.text import find_unsafe
+from wizard.tree.cache import TreeCache
+from wizard.tree.models import Answered, Condition, NotIn, Range, Tree
 from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
 
 DEFAULT_TREE_NAME = "low_back_pain.toml"
@@ -70,8 +66,12 @@ def shipped_tree_paths() -> list[Path]:
     return sorted(bundled_trees_dir().glob("*.toml"))
 
 
-def load_tree(path: Path | str) -> LoadedTree:
-    """Read, parse and validate a tree file. Raises TreeError with every problem found."""
+def load_tree(path: Path | str, *, cache: TreeCache | None = None) -> LoadedTree:
+    """Read, parse and validate a tree file. Raises TreeError with every problem found.
+
+    `cache` defaults to the user's cache of trees already validated (see wizard.tree.cache);
+    pass `TreeCache.off()` to check the file from scratch, as lint does.
+    """
     path = Path(path)
     shown = display_path(path)
     try:
@@ -86,7 +86,13 @@ def load_tree(path: Path | str) -> LoadedTree:
         raise TreeError([Problem(shown, "", f"cannot be read ({error.strerror or error}).", fix="check the path and its permissions.")]) from None
     except ValueError:  # a NUL in the path, as a session file may name one
         raise TreeError([Problem(ascii(str(path)), "", "is not a usable path (it holds a NUL character).", fix="name the tree file with --tree.")]) from None
-    return LoadedTree(parse_tree(raw, shown), path, hashlib.sha256(raw).hexdigest())
+    sha256 = hashlib.sha256(raw).hexdigest()
+    cache = cache if cache is not None else TreeCache.default()
+    tree = cache.get(sha256)
+    if tree is None:
+        tree = parse_tree(raw, shown)
+        cache.put(sha256, tree)
+    return LoadedTree(tree, path, sha256)
 
 
 class TooBig(OSError):
@@ -129,10 +135,9 @@ def parse_tree(raw: bytes, shown: str) -> Tree:
         # unsafe, and the walk over every string (a few % of a big tree's load) is skipped.
         plain = "\\" not in text and find_unsafe(text) is None
         problems = [] if plain else list(text_problems(data, shown, finder))
-        try:
-            tree = Tree.model_validate(data)
-        except ValidationError as error:
-            raise TreeError(problems + schema_problems(error, shown, text)) from None
+        from wizard.tree.schema import validate  # pydantic: only for a tree not in the cache
+
+        tree = validate(data, shown, text, problems)
         problems += reference_problems(tree, shown, finder)
     except RecursionError:
         raise TreeError([_too_deep(shown)]) from None
@@ -167,57 +172,6 @@ def _syntax_problem(shown: str, error: tomllib.TOMLDecodeError) -> Problem:
     if match:
         line = int(match.group(1))
     return Problem(shown, "", f"TOML syntax error: {message}.", line=line, fix="correct the TOML syntax at that line (quotes, brackets, commas).")
-
-
-def schema_problems(error: ValidationError, shown: str, text: str) -> list[Problem]:
-    finder = LineFinder(text)
-    problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
-        where = toml_path(loc)
-        fix = None
-        if item["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            model = _model_at(Tree, loc[:-1])
-            known = sorted(_aliases(model)) if model else []
-            close = difflib.get_close_matches(key, known, n=1)
-            message = f"unknown key '{key}'."
-            fix = f"did you mean '{close[0]}'?" if close else f"remove it; allowed keys: {', '.join(known)}."
-        elif item["type"] == "missing":
-            message = f"'{loc[-1]}' is required here."
-            fix = f"add {loc[-1]} = ..."
-        else:
-            message = item["msg"].removeprefix("Value error, ").rstrip(".") + "."
-            fix = "see 'Tree format' in the README for what this key takes."
-        problems.append(Problem(shown, where, message, line=finder.find(loc), fix=fix))
-    return problems
-
-
-def _aliases(model: type[BaseModel]) -> set[str]:
-    return {f.alias or name for name, f in model.model_fields.items()}
-
-
-def _model_at(model: type[BaseModel], loc: tuple[object, ...]) -> type[BaseModel] | None:
-    """Follow a loc through nested models to find which model a key belongs to."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
-        if field is None:
-            return None
-        current = _model_type(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _model_type(annotation: Any) -> Any:
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_type(arg)
-        if isinstance(found, type) and issubclass(found, BaseModel):
-            return found
-    return annotation
 
 
 # ---- text ---------------------------------------------------------------------------------

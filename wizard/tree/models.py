@@ -1,99 +1,154 @@
-"""The tree format: pydantic models for a decision tree written in TOML.
+"""The tree the engine runs: plain, read-only records, one class per part of a tree.
 
-A tree is a decision table. Questions are asked in the order they are written, each
-only when its `when` condition holds; rules add codes when their `when` holds over the
-answers; stops end the tree early; checklist items are triggered by answers or codes.
-Every model forbids unknown keys so that a typo in a tree is an error, not a silent no-op.
+A tree is a decision table. Questions are asked in the order they are written, each only when
+its `when` condition holds; rules add codes when their `when` holds over the answers; stops end
+the tree early; checklist items are triggered by answers or codes.
+
+These records are built only from a tree that `wizard.tree.schema` (pydantic) has validated,
+or read back from the loader's cache of such trees (`wizard.tree.cache`). They are plain
+classes with slots, not pydantic models, so that a launch that finds its tree in the cache
+neither imports pydantic's model machinery nor builds a schema: that is most of the time a
+clinician would otherwise wait before the first question. The fields mirror the schema's, and
+a test checks that they stay the same.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from typing import Any, Union
 
 IDENT = r"^[a-z][a-z0-9_]*$"
-Ident = Annotated[str, Field(pattern=IDENT, max_length=64)]
-
 # Keys with a meaning of their own inside a condition table; a question may not use them as its id.
 RESERVED_KEYS = frozenset({"all", "any", "not", "is", "codes"})
-
 SOURCES = ("TAB", "IDX", "GL", "CC", "SEC", "CONV")
-Confidence = Literal["high", "medium", "low"]
+
+Answer = Union[str, int]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _rebuild(cls: type[Record], values: tuple) -> Record:
+    record = object.__new__(cls)
+    for name, value in zip(cls.__slots__, values, strict=True):
+        object.__setattr__(record, name, value)
+    return record
 
 
-class Citation(Strict):
-    """Where a rule comes from: `{ source = "GL", section = "I.C.6.b.1" }` or the string "GL I.C.6.b.1"."""
+class Record:
+    """Named fields, set once: `Option(id="right", label="Right", description=None)`.
 
-    source: Literal["TAB", "IDX", "GL", "CC", "SEC", "CONV"]
-    section: str = Field(min_length=1)
+    Every field is given when a record is made (the schema supplies the defaults); records
+    compare by value, as the pydantic models they come from do.
+    """
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            source, _, section = value.strip().partition(" ")
-            return {"source": source, "section": section.strip()}
-        return value
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, **fields: Any) -> None:
+        unknown = set(fields) - set(self.__slots__)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        for name in self.__slots__:
+            object.__setattr__(self, name, fields[name])
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{name}={getattr(self, name)!r}' for name in self.__slots__)})"
+
+    def __reduce__(self) -> tuple:
+        # Slots and a read-only __setattr__: pickle (the loader's cache) rebuilds the record
+        # from its values instead of setting attributes one by one.
+        return (_rebuild, (type(self), self._values()))
+
+
+class Citation(Record):
+    """Where a rule comes from: source (TAB, IDX, GL, CC, SEC, CONV) and section."""
+
+    __slots__ = ("source", "section")
+    source: str
+    section: str
 
     def __str__(self) -> str:
         return f"{self.source} {self.section}"
 
 
-class Option(Strict):
-    id: Ident
-    label: str = Field(min_length=1)
-    description: str | None = None
+class Option(Record):
+    __slots__ = ("id", "label", "description")
+    id: str
+    label: str
+    description: str | None
 
 
-class NumberSpec(Strict):
+class NumberSpec(Record):
     """A whole-number answer within bounds, e.g. weeks of gestation 1..45."""
 
+    __slots__ = ("min", "max", "unit")
     min: int
     max: int
-    unit: str | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> NumberSpec:
-        if self.min > self.max:
-            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
-        return self
+    unit: str | None
 
 
-class Question(Strict):
-    id: Ident
-    prompt: str = Field(min_length=1)
-    help: str = Field(min_length=1, description="why we ask")
-    teaching: str | None = None
-    options: list[Option] = Field(default_factory=list)
-    number: NumberSpec | None = None
-    default: str | None = None
-    when: Condition | None = None
-    cite: list[Citation] = Field(default_factory=list)
+class Range(Record):
+    """Inclusive numeric range of an answer; either bound may be left open."""
 
-    @field_validator("id")
-    @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_KEYS:
-            raise ValueError(f"'{value}' is a reserved word in conditions; choose another question id")
-        return value
+    __slots__ = ("min", "max")
+    min: int | None
+    max: int | None
 
-    @model_validator(mode="after")
-    def _has_answers(self) -> Question:
-        if not self.options and self.number is None:
-            raise ValueError("a question needs options or a number range (or both)")
-        ids = [o.id for o in self.options]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
-        if self.default is not None and self.default not in ids:
-            raise ValueError(f"default '{self.default}' is not one of the options ({', '.join(ids)}); set it to one of them")
-        return self
+    def contains(self, value: int) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+class Answered(Record):
+    __slots__ = ("answered",)
+    answered: bool
+
+
+class NotIn(Record):
+    __slots__ = ("not_",)
+    not_: list[str]
+
+
+# A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
+# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
+Matcher = Union[str, list[str], NotIn, Range, Answered]
+
+
+class Condition(Record):
+    """A condition over the answers (and, for checklist items, the codes).
+
+    `matchers` holds the per-question tests (every one must hold); then the combinators `all`,
+    `any`, `not`, `is` (names of conditions defined under [conditions]) and `codes` (the result
+    contains a code matching one of these patterns; `M54.4-` matches the family).
+    """
+
+    __slots__ = ("all", "any", "not_", "is_", "codes", "matchers")
+    all: list[Condition]
+    any: list[Condition]
+    not_: Condition | None
+    is_: list[str]
+    codes: list[str]
+    matchers: dict[str, Matcher]
+
+
+class Question(Record):
+    __slots__ = ("id", "prompt", "help", "teaching", "options", "number", "default", "when", "cite")
+    id: str
+    prompt: str
+    help: str
+    teaching: str | None
+    options: list[Option]
+    number: NumberSpec | None
+    default: str | None
+    when: Condition | None
+    cite: list[Citation]
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -102,184 +157,88 @@ class Question(Strict):
         return [o.id for o in self.options]
 
 
-Answer = Union[str, int]
-
-
-class Range(Strict):
-    """Inclusive numeric range of an answer; either bound may be left open."""
-
-    min: int | None = None
-    max: int | None = None
-
-    def contains(self, value: int) -> bool:
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-
-class Answered(Strict):
-    answered: bool
-
-
-class NotIn(Strict):
-    not_: list[str] = Field(alias="not")
-
-    @field_validator("not_", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-
-# A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
-# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
-Matcher = Union[str, list[str], NotIn, Range, Answered]
-
-
-class Condition(BaseModel):
-    """A condition over the answers (and, for checklist items, the codes).
-
-    Keys are question ids (all must match) plus the combinators `all`, `any`, `not`,
-    `is` (names of conditions defined under [conditions]) and `codes` (the result contains a
-    code matching one of these patterns; `M54.4-` matches the family).
-    """
-
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
-
-    all: list[Condition] = Field(default_factory=list)
-    any: list[Condition] = Field(default_factory=list)
-    not_: Condition | None = Field(default=None, alias="not")
-    is_: list[Ident] = Field(default_factory=list, alias="is")
-    codes: list[str] = Field(default_factory=list)
-    _matchers: dict[str, Matcher] = PrivateAttr(default_factory=dict)
-
-    @field_validator("is_", "codes", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _parse_matchers(self) -> Condition:
-        parsed: dict[str, Matcher] = {}
-        for key, raw in (self.model_extra or {}).items():
-            if not re.match(IDENT, key):
-                raise ValueError(f"'{key}' is not a question id (lowercase letters, digits, _)")
-            parsed[key] = _parse_matcher(key, raw)
-        self._matchers = parsed
-        return self
-
-    @property
-    def matchers(self) -> dict[str, Matcher]:
-        """The per-question tests of this condition (its keys other than the combinators)."""
-        # Straight from pydantic's slot: `self._matchers` takes BaseModel.__getattr__'s slow path,
-        # and the engine and lint read conditions often.
-        private = self.__pydantic_private__
-        return private["_matchers"] if private else self._matchers
-
-
-def _parse_matcher(key: str, raw: Any) -> Matcher:
-    if isinstance(raw, str):
-        return raw
-    if isinstance(raw, list):
-        if not raw or not all(isinstance(x, str) for x in raw):
-            raise ValueError(f"{key}: a list must hold option ids (strings)")
-        return list(raw)
-    if isinstance(raw, dict):
-        keys = set(raw)
-        if keys == {"not"}:
-            return NotIn.model_validate(raw)
-        if keys == {"answered"}:
-            return Answered.model_validate(raw)
-        if keys and keys <= {"min", "max"}:
-            return Range.model_validate(raw)
-    raise ValueError(
-        f"{key}: expected an option id, a list of option ids, {{ not = [...] }}, "
-        f"{{ min = N, max = N }} or {{ answered = true }}; got {raw!r}"
-    )
-
-
-class DerivedValue(Strict):
-    """A value computed from one answer, used inside code templates: `S39.012{seventh}`."""
-
-    id: Ident
-    source: Ident = Field(alias="from")
-    map: dict[str, str] = Field(default_factory=dict)
-    ranges: list[RangeValue] = Field(default_factory=list)
-
-
-class RangeValue(Strict):
+class RangeValue(Record):
+    __slots__ = ("min", "max", "value")
     min: int
     max: int
     # "{n:02}" formats the number itself; any other text is taken as written.
     value: str
 
 
-class Slot(Strict):
+class DerivedValue(Record):
+    """A value computed from one answer, used inside code templates: `S39.012{seventh}`."""
+
+    __slots__ = ("id", "source", "map", "ranges")
+    id: str
+    source: str
+    map: dict[str, str]
+    ranges: list[RangeValue]
+
+
+class Slot(Record):
     """A place in the reporting order; rules name the slot their code goes in."""
 
-    id: Ident
-    role: Literal["diagnosis", "external_cause", "status"] = "diagnosis"
-    # A slot whose codes may be first-listed; the first code of the result takes role first-listed.
-    description: str | None = None
+    __slots__ = ("id", "role", "description")
+    id: str
+    role: str  # diagnosis, external_cause or status
+    description: str | None
 
 
-class Rule(Strict):
-    id: Ident
-    code: str = Field(min_length=3)
-    slot: Ident
+class Rule(Record):
+    __slots__ = ("id", "code", "slot", "when", "reason", "cite", "confidence", "query", "warning")
+    id: str
+    code: str
+    slot: str
     when: Condition
-    reason: str = Field(min_length=1)
-    cite: list[Citation] = Field(min_length=1)
-    confidence: Confidence = "high"
-    query: str | None = None
-    warning: str | None = None
-
-    @model_validator(mode="after")
-    def _query_when_unsure(self) -> Rule:
-        if self.confidence != "high" and not self.query:
-            raise ValueError(
-                f"confidence is {self.confidence}: add a `query` for the provider so the checklist asks for it"
-            )
-        return self
+    reason: str
+    cite: list[Citation]
+    confidence: str  # high, medium or low
+    query: str | None
+    warning: str | None
 
 
-class Stop(Strict):
-    id: Ident
+class Stop(Record):
+    __slots__ = ("id", "when", "message", "cite")
+    id: str
     when: Condition
-    message: str = Field(min_length=1)
-    cite: list[Citation] = Field(default_factory=list)
+    message: str
+    cite: list[Citation]
 
 
-class ChecklistEntry(Strict):
-    id: Ident
-    text: str = Field(min_length=1)
+class ChecklistEntry(Record):
+    __slots__ = ("id", "text", "when", "kind", "cite")
+    id: str
+    text: str
     when: Condition
-    kind: Literal["document", "query", "workup"] = "document"
-    cite: list[Citation] = Field(default_factory=list)
+    kind: str  # document, query or workup
+    cite: list[Citation]
 
 
-class TreeInfo(Strict):
-    id: Ident
+class TreeInfo(Record):
+    __slots__ = ("id", "title", "version", "icd10cm_release", "scope")
+    id: str
     title: str
     version: str
-    icd10cm_release: str = Field(pattern=r"^FY\d{4}$")
+    icd10cm_release: str
     scope: str
 
 
-class Tree(Strict):
+class Tree(Record):
+    __slots__ = ("tree", "conditions", "values", "questions", "sequence", "rules", "stops", "checklist", "_by_id")
     tree: TreeInfo
-    conditions: dict[Ident, Condition] = Field(default_factory=dict)
-    values: list[DerivedValue] = Field(default_factory=list)
-    questions: list[Question] = Field(min_length=1)
-    sequence: list[Slot] = Field(min_length=1)
-    rules: list[Rule] = Field(default_factory=list)
-    stops: list[Stop] = Field(default_factory=list)
-    checklist: list[ChecklistEntry] = Field(default_factory=list)
-    _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
+    conditions: dict[str, Condition]
+    values: list[DerivedValue]
+    questions: list[Question]
+    sequence: list[Slot]
+    rules: list[Rule]
+    stops: list[Stop]
+    checklist: list[ChecklistEntry]
 
-    def model_post_init(self, _context: Any) -> None:
-        self._by_id = {q.id: q for q in self.questions}
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields, _by_id={q.id: q for q in fields["questions"]})
 
     def question(self, question_id: str) -> Question | None:
-        private = self.__pydantic_private__  # see Condition.matchers
-        return (private["_by_id"] if private else self._by_id).get(question_id)
+        return self._by_id.get(question_id)
 
     def reads(self, condition: Condition | None, _seen: frozenset[str] = frozenset()) -> set[str]:
         """Question ids a condition depends on, through named conditions too (loops are cut)."""
@@ -296,8 +255,3 @@ class Tree(Strict):
     def index(self, question_id: str) -> int:
         """Position of a question in the asking order."""
         return self.questions.index(self._by_id[question_id])
-
-
-Question.model_rebuild()
-Condition.model_rebuild()
-DerivedValue.model_rebuild()

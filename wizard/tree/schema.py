@@ -1,0 +1,334 @@
+"""The tree format: pydantic models that validate a decision tree written in TOML.
+
+Every model forbids unknown keys so that a typo in a tree is an error, not a silent no-op.
+A valid tree is turned into the plain records the engine runs (`wizard.tree.models`, same
+class and field names) by :func:`to_runtime`; only the loader imports this module, and only
+when its cache does not already hold the tree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from wizard.tree import models
+from wizard.tree.models import IDENT, RESERVED_KEYS
+from wizard.tree.problems import LineFinder, Problem, TreeError, toml_path
+
+Ident = Annotated[str, Field(pattern=IDENT, max_length=64)]
+Confidence = Literal["high", "medium", "low"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """Where a rule comes from: `{ source = "GL", section = "I.C.6.b.1" }` or the string "GL I.C.6.b.1"."""
+
+    source: Literal["TAB", "IDX", "GL", "CC", "SEC", "CONV"]
+    section: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            source, _, section = value.strip().partition(" ")
+            return {"source": source, "section": section.strip()}
+        return value
+
+
+class Option(Strict):
+    id: Ident
+    label: str = Field(min_length=1)
+    description: str | None = None
+
+
+class NumberSpec(Strict):
+    """A whole-number answer within bounds, e.g. weeks of gestation 1..45."""
+
+    min: int
+    max: int
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> NumberSpec:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        return self
+
+
+class Question(Strict):
+    id: Ident
+    prompt: str = Field(min_length=1)
+    help: str = Field(min_length=1, description="why we ask")
+    teaching: str | None = None
+    options: list[Option] = Field(default_factory=list)
+    number: NumberSpec | None = None
+    default: str | None = None
+    when: Condition | None = None
+    cite: list[Citation] = Field(default_factory=list)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_KEYS:
+            raise ValueError(f"'{value}' is a reserved word in conditions; choose another question id")
+        return value
+
+    @model_validator(mode="after")
+    def _has_answers(self) -> Question:
+        if not self.options and self.number is None:
+            raise ValueError("a question needs options or a number range (or both)")
+        ids = [o.id for o in self.options]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
+        if self.default is not None and self.default not in ids:
+            raise ValueError(f"default '{self.default}' is not one of the options ({', '.join(ids)}); set it to one of them")
+        return self
+
+
+class Range(Strict):
+    """Inclusive numeric range of an answer; either bound may be left open."""
+
+    min: int | None = None
+    max: int | None = None
+
+
+class Answered(Strict):
+    answered: bool
+
+
+class NotIn(Strict):
+    not_: list[str] = Field(alias="not")
+
+    @field_validator("not_", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+# A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
+# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
+Matcher = Union[str, list[str], NotIn, Range, Answered]
+
+
+class Condition(BaseModel):
+    """A condition over the answers (and, for checklist items, the codes).
+
+    Keys are question ids (all must match) plus the combinators `all`, `any`, `not`,
+    `is` (names of conditions defined under [conditions]) and `codes` (the result contains a
+    code matching one of these patterns; `M54.4-` matches the family).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+
+    all: list[Condition] = Field(default_factory=list)
+    any: list[Condition] = Field(default_factory=list)
+    not_: Condition | None = Field(default=None, alias="not")
+    is_: list[Ident] = Field(default_factory=list, alias="is")
+    codes: list[str] = Field(default_factory=list)
+    _matchers: dict[str, Matcher] = PrivateAttr(default_factory=dict)
+
+    @field_validator("is_", "codes", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _parse_matchers(self) -> Condition:
+        parsed: dict[str, Matcher] = {}
+        for key, raw in (self.model_extra or {}).items():
+            if not re.match(IDENT, key):
+                raise ValueError(f"'{key}' is not a question id (lowercase letters, digits, _)")
+            parsed[key] = _parse_matcher(key, raw)
+        self._matchers = parsed
+        return self
+
+    @property
+    def matchers(self) -> dict[str, Matcher]:
+        """The per-question tests of this condition (its keys other than the combinators)."""
+        return self._matchers
+
+
+def _parse_matcher(key: str, raw: Any) -> Matcher:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, list):
+        if not raw or not all(isinstance(x, str) for x in raw):
+            raise ValueError(f"{key}: a list must hold option ids (strings)")
+        return list(raw)
+    if isinstance(raw, dict):
+        keys = set(raw)
+        if keys == {"not"}:
+            return NotIn.model_validate(raw)
+        if keys == {"answered"}:
+            return Answered.model_validate(raw)
+        if keys and keys <= {"min", "max"}:
+            return Range.model_validate(raw)
+    raise ValueError(
+        f"{key}: expected an option id, a list of option ids, {{ not = [...] }}, "
+        f"{{ min = N, max = N }} or {{ answered = true }}; got {raw!r}"
+    )
+
+
+class DerivedValue(Strict):
+    """A value computed from one answer, used inside code templates: `S39.012{seventh}`."""
+
+    id: Ident
+    source: Ident = Field(alias="from")
+    map: dict[str, str] = Field(default_factory=dict)
+    ranges: list[RangeValue] = Field(default_factory=list)
+
+
+class RangeValue(Strict):
+    min: int
+    max: int
+    # "{n:02}" formats the number itself; any other text is taken as written.
+    value: str
+
+
+class Slot(Strict):
+    """A place in the reporting order; rules name the slot their code goes in."""
+
+    id: Ident
+    role: Literal["diagnosis", "external_cause", "status"] = "diagnosis"
+    # A slot whose codes may be first-listed; the first code of the result takes role first-listed.
+    description: str | None = None
+
+
+class Rule(Strict):
+    id: Ident
+    code: str = Field(min_length=3)
+    slot: Ident
+    when: Condition
+    reason: str = Field(min_length=1)
+    cite: list[Citation] = Field(min_length=1)
+    confidence: Confidence = "high"
+    query: str | None = None
+    warning: str | None = None
+
+    @model_validator(mode="after")
+    def _query_when_unsure(self) -> Rule:
+        if self.confidence != "high" and not self.query:
+            raise ValueError(
+                f"confidence is {self.confidence}: add a `query` for the provider so the checklist asks for it"
+            )
+        return self
+
+
+class Stop(Strict):
+    id: Ident
+    when: Condition
+    message: str = Field(min_length=1)
+    cite: list[Citation] = Field(default_factory=list)
+
+
+class ChecklistEntry(Strict):
+    id: Ident
+    text: str = Field(min_length=1)
+    when: Condition
+    kind: Literal["document", "query", "workup"] = "document"
+    cite: list[Citation] = Field(default_factory=list)
+
+
+class TreeInfo(Strict):
+    id: Ident
+    title: str
+    version: str
+    icd10cm_release: str = Field(pattern=r"^FY\d{4}$")
+    scope: str
+
+
+class Tree(Strict):
+    tree: TreeInfo
+    conditions: dict[Ident, Condition] = Field(default_factory=dict)
+    values: list[DerivedValue] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+    sequence: list[Slot] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+    stops: list[Stop] = Field(default_factory=list)
+    checklist: list[ChecklistEntry] = Field(default_factory=list)
+
+
+Question.model_rebuild()
+Condition.model_rebuild()
+DerivedValue.model_rebuild()
+
+
+def to_runtime(value: Any) -> Any:
+    """The records the engine runs (`wizard.tree.models`) for a validated tree, or part of one."""
+    if isinstance(value, BaseModel):
+        fields = {name: to_runtime(getattr(value, name)) for name in type(value).model_fields}
+        if isinstance(value, Condition):
+            fields = {name: fields[name] for name in models.Condition.__slots__ if name != "matchers"}
+            fields["matchers"] = to_runtime(value.matchers)
+        return getattr(models, type(value).__name__)(**fields)
+    if isinstance(value, list):
+        return [to_runtime(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_runtime(item) for key, item in value.items()}
+    return value
+
+
+def validate(data: dict, shown: str, text: str, problems: list[Problem]) -> models.Tree:
+    """The runtime tree for parsed TOML, or TreeError with `problems` and every schema problem."""
+    try:
+        return to_runtime(Tree.model_validate(data))
+    except ValidationError as error:
+        raise TreeError(problems + schema_problems(error, shown, text)) from None
+
+
+def schema_problems(error: ValidationError, shown: str, text: str) -> list[Problem]:
+    finder = LineFinder(text)
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+        where = toml_path(loc)
+        fix = None
+        if item["type"] == "extra_forbidden":
+            key = str(loc[-1])
+            model = _model_at(Tree, loc[:-1])
+            known = sorted(_aliases(model)) if model else []
+            close = difflib.get_close_matches(key, known, n=1)
+            message = f"unknown key '{key}'."
+            fix = f"did you mean '{close[0]}'?" if close else f"remove it; allowed keys: {', '.join(known)}."
+        elif item["type"] == "missing":
+            message = f"'{loc[-1]}' is required here."
+            fix = f"add {loc[-1]} = ..."
+        else:
+            message = item["msg"].removeprefix("Value error, ").rstrip(".") + "."
+            fix = "see 'Tree format' in the README for what this key takes."
+        problems.append(Problem(shown, where, message, line=finder.find(loc), fix=fix))
+    return problems
+
+
+def _aliases(model: type[BaseModel]) -> set[str]:
+    return {f.alias or name for name, f in model.model_fields.items()}
+
+
+def _model_at(model: type[BaseModel], loc: tuple[object, ...]) -> type[BaseModel] | None:
+    """Follow a loc through nested models to find which model a key belongs to."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+        if field is None:
+            return None
+        current = _model_type(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _model_type(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_type(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
