@@ -25,7 +25,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 from importlib import metadata, resources
@@ -36,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from wizard.icd import datafile  # noqa: E402  (needs the repository on sys.path first)
+from wizard.record import replace  # noqa: E402
 
 DEFAULT_OUT = REPO / "wizard" / "icd" / "data" / "icd10cm_fy2026.tsv.gz"
 EXPECTED_RELEASE = "FY2026"
@@ -130,7 +130,7 @@ def _nest_under_heading(icd: ModuleType, row: datafile.Row, code: str, as_block:
     while headings and not _spans(headings[-1], first, last):
         headings.pop()
     if headings:
-        row = dataclasses.replace(row, parent=headings[-1])
+        row = replace(row, parent=headings[-1])
     if not icd.get_children(code, prioritize_blocks=as_block):
         headings.append(row.code)
     return row

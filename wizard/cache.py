@@ -15,11 +15,23 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+try:  # the builtin module: hashlib would load OpenSSL, a few ms of every launch
+    from _sha256 import sha256 as _sha256
+except ImportError:  # Python 3.12 and later name it _sha2
+    try:
+        from _sha2 import sha256 as _sha256  # type: ignore[no-redef]
+    except ImportError:
+        from hashlib import sha256 as _sha256  # type: ignore[no-redef]
 
 CACHE_ENV = "WIZARD_CACHE_DIR"
 OFF = ("", "off", "0", "no")
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of some bytes, in hex."""
+    return _sha256(data).hexdigest()
 
 
 def cache_root() -> Path | None:
@@ -69,6 +81,8 @@ class CacheFolder:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not trusted(os.stat(self.folder)):
                 return
+            import tempfile  # only when writing: most launches only read
+
             fd, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")  # mode 0600
             try:
                 with os.fdopen(fd, "wb") as handle:

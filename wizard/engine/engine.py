@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from transitions import Machine
 
+from wizard.record import record
 from wizard.engine.coder import Coder, Describer, answer_label
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
@@ -49,7 +49,7 @@ class AnswerError(ValueError):
         self.given = given
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One answered question on the path, as the user saw it."""
 

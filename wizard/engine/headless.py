@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from wizard.record import record
 from wizard.engine.engine import AnswerError, Engine, check_answer
 from wizard.tree.models import Question, Tree
 
 
-@dataclass(frozen=True)
+@record
 class AnswerProblem:
     """An answers file names something the tree does not have."""
 
@@ -18,7 +18,7 @@ class AnswerProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class Unanswered:
     """The walk reached a question that the answers do not answer and that has no default."""
 

@@ -5,15 +5,15 @@ These are plain frozen values: exports, sessions and the UI all read the same Re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from wizard.record import Factory, as_dict, record
 from wizard.tree.models import Answer
 
 Role = Literal["first-listed", "additional", "external cause"]
 
 
-@dataclass(frozen=True)
+@record
 class Because:
     """One answer a code depends on, as the user saw it."""
 
@@ -23,7 +23,7 @@ class Because:
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class CodeLine:
     code: str
     description: str
@@ -48,14 +48,14 @@ class CodeLine:
         return text
 
     def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["because"] = [asdict(b) for b in self.because]
+        data = as_dict(self)
+        data["because"] = [as_dict(b) for b in self.because]
         data["cite"] = list(self.cite)
         data["reason_line"] = self.reason_line()
         return data
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistItem:
     id: str
     text: str
@@ -66,7 +66,7 @@ class ChecklistItem:
         return {"id": self.id, "text": self.text, "kind": self.kind, "cite": list(self.cite)}
 
 
-@dataclass(frozen=True)
+@record
 class Warning:
     id: str
     kind: str  # excludes1, rule, billable, template
@@ -77,14 +77,14 @@ class Warning:
         return {"id": self.id, "kind": self.kind, "text": self.text, "codes": list(self.codes)}
 
 
-@dataclass(frozen=True)
+@record
 class StopInfo:
     id: str
     message: str
     cite: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Result:
     codes: tuple[CodeLine, ...]
     checklist: tuple[ChecklistItem, ...]
@@ -92,7 +92,7 @@ class Result:
     complete: bool
     stop: StopInfo | None = None
     release: str = ""
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def code_list(self) -> list[str]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from wizard.record import Factory, record
 from wizard.engine.engine import Engine, Step
 from wizard.engine.result import Result
 from wizard.tree.models import Answer
 
 
-@dataclass(frozen=True)
+@record
 class TreeRef:
     id: str
     title: str
@@ -22,7 +22,7 @@ class TreeRef:
         return {"id": self.id, "title": self.title, "version": self.version, "sha256": self.sha256, "path": self.path}
 
 
-@dataclass(frozen=True)
+@record
 class FlaggedStep:
     """An answer set aside when a session was resumed on a changed tree, and why."""
 
@@ -33,7 +33,7 @@ class FlaggedStep:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Transcript:
     tree: TreeRef
     release: str
@@ -41,8 +41,8 @@ class Transcript:
     result: Result
     label: str | None = None
     created: datetime | None = None
-    checked: frozenset[str] = field(default_factory=frozenset)
-    acknowledged: frozenset[str] = field(default_factory=frozenset)
+    checked: frozenset[str] = Factory(frozenset)
+    acknowledged: frozenset[str] = Factory(frozenset)
     session_id: str | None = None
     app_version: str = ""
     updated: datetime | None = None

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from wizard.record import Aside, Factory, record
 
 _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?"
 # A code, then an optional family marker ("-", ".-") or a dangling dot ("I69. with ...").
@@ -49,7 +50,7 @@ def dotted(code: str) -> str:
     return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
-@dataclass(frozen=True)
+@record
 class Qualifier:
     """The "with ..." part of a reference, narrowing the codes it covers.
 
@@ -125,7 +126,7 @@ def _suffix_items(text: str) -> tuple[tuple[str, str], ...] | None:
     return tuple(items) or None
 
 
-@dataclass(frozen=True)
+@record
 class CodeSpec:
     """One code reference of a note: a code, a family (``M51.2-``) or a range (``O00-O9A``).
 
@@ -138,7 +139,7 @@ class CodeSpec:
     end: str
     family: bool = False
     qualifier: Qualifier | None = None
-    order: Mapping[str, int] | None = field(default=None, compare=False, repr=False, hash=False)
+    order: Mapping[str, int] | None = Aside(None)
 
     @property
     def is_range(self) -> bool:

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gzip
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from wizard.record import record
 
 FORMAT_VERSION = "2"
 # The index record: code (padded) then offset (zero-padded digits) then a newline.
@@ -53,7 +53,7 @@ SEVENTH_KV = "="
 FORBIDDEN = ("\t", "\n", "\r", NOTE_SEP, SEVENTH_SEP, SEVENTH_KV)
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One full row of the data file, fields decoded."""
 
@@ -136,6 +136,8 @@ def render(header: Mapping[str, str], lines: Iterable[str]) -> bytes:
     body = "".join(line + "\n" for line in lines).encode("utf-8")
     index = "".join(_index_record(code, len(head_bytes) + headings[code]) for code in sorted(headings))
     # mtime=0 and no file name in the gzip header: the same input gives the same bytes.
+    import gzip
+
     return gzip.compress(head_bytes + body + index.encode("ascii"), compresslevel=9, mtime=0)
 
 
@@ -162,6 +164,8 @@ def read(path: Path) -> DataFile:
     name = f"{path.name}-{found.st_size}-{found.st_mtime_ns}.tsv"
     data = cache.read(name)
     if data is None or len(data) % 2**32 != size or not data.startswith(b"#format"):
+        import gzip  # only to unpack: the cache holds the unpacked copy
+
         data = gzip.decompress(path.read_bytes())
         cache.write(name, data)
     return DataFile(data, path)

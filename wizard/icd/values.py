@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from wizard.record import record
 from wizard.icd.codespec import CodeSpec
 
 
-@dataclass(frozen=True)
+@record
 class CodeInfo:
     """One item of the tabular. ``kind`` is chapter, block, category, subcategory or code
     (a billable leaf); ``parent`` is "" for a chapter."""
@@ -19,7 +19,7 @@ class CodeInfo:
     billable: bool
 
 
-@dataclass(frozen=True)
+@record
 class CodeProblem:
     """Why a code cannot go on a claim: ``kind`` is unknown, header, needs_7th or bad_7th;
     ``message`` is a sentence that ends with the fix."""
@@ -29,7 +29,7 @@ class CodeProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class ExcludesNote:
     """An Excludes1 or Excludes2 note, the item it is written on, and the codes it names."""
 
@@ -42,7 +42,7 @@ class ExcludesNote:
         return any(spec.covers(code) for spec in self.specs)
 
 
-@dataclass(frozen=True)
+@record
 class Excludes1Conflict:
     """``code`` has an Excludes1 note (written on ``owner``, text ``note``) that names ``excluded``."""
 

@@ -10,13 +10,12 @@ the file or to those checks misses the cache, and the tree is checked again from
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
 from pathlib import Path
 
-from wizard.cache import CacheFolder
+from wizard.cache import CacheFolder, sha256_hex
 from wizard.tree.models import Tree
 
 FORMAT = 1
@@ -34,7 +33,7 @@ def code_stamp() -> str:
         except OSError:
             continue
         parts.append(f"{name}:{found.st_size}:{found.st_mtime_ns}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return sha256_hex("\n".join(parts).encode())[:16]
 
 
 class TreeCache:

@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import difflib
 import errno
-import hashlib
 import os
 import re
 import stat
-import tomllib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
+from wizard.record import record
+from wizard.cache import sha256_hex
 from wizard.text import find_unsafe
 from wizard.tree.cache import TreeCache
 from wizard.tree.models import Answered, Condition, NotIn, Range, Tree
 from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
+
+if TYPE_CHECKING:
+    import tomllib
 
 DEFAULT_TREE_NAME = "low_back_pain.toml"
 # The shipped tree is under 100 KB; a file this big is not a tree (or /dev/zero).
@@ -33,7 +35,7 @@ MAX_TREE_BYTES = 8 * 1024 * 1024
 TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
-@dataclass(frozen=True)
+@record
 class LoadedTree:
     """A tree with where it came from: the engine needs the tree, sessions need the sha."""
 
@@ -86,7 +88,7 @@ def load_tree(path: Path | str, *, cache: TreeCache | None = None) -> LoadedTree
         raise TreeError([Problem(shown, "", f"cannot be read ({error.strerror or error}).", fix="check the path and its permissions.")]) from None
     except ValueError:  # a NUL in the path, as a session file may name one
         raise TreeError([Problem(ascii(str(path)), "", "is not a usable path (it holds a NUL character).", fix="name the tree file with --tree.")]) from None
-    sha256 = hashlib.sha256(raw).hexdigest()
+    sha256 = sha256_hex(raw)
     cache = cache if cache is not None else TreeCache.default()
     tree = cache.get(sha256)
     if tree is None:
@@ -118,6 +120,8 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 
 def parse_tree(raw: bytes, shown: str) -> Tree:
+    import tomllib  # only for a tree not in the cache
+
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.record import record
 
-@dataclass(frozen=True)
+
+@record
 class Problem:
     """One thing wrong with a file: where it is, what is wrong, and how to fix it."""
 
@@ -40,11 +41,12 @@ class Problem:
         }
 
 
-@dataclass
 class TreeError(Exception):
     """A tree that cannot be used; carries every problem found, not just the first."""
 
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        super().__init__()
+        self.problems: list[Problem] = problems if problems is not None else []
 
     def __str__(self) -> str:
         return "\n".join(p.render() for p in self.problems)
