@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import BROKEN, DEMO_TREE, REPO
+from conftest import BROKEN, DEMO_TREE, REPO, TESTS
 
 from wizard.engine import Engine
 from wizard.engine.flow import Flow
@@ -23,10 +23,12 @@ from wizard.lint.outcomes import OutcomeWalker
 from wizard.lint.paths import choices, walk_paths
 from wizard.tree import load_tree
 
+WALKS = TESTS / "trees" / "walks"
+
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.gen_tree import generate  # noqa: E402  (bench/ is beside the package, not in it)
+from bench.gen_tree import generate
 
 QUESTIONS = 1000
 
@@ -39,7 +41,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tree(generated: Path):  # noqa: ANN201
+def tree(generated: Path):
     return load_tree(generated).tree
 
 
@@ -92,146 +94,7 @@ def test_lints_walk_steps_as_the_engine_does(tree) -> None:
             assert engine.state == expected
 
 
-# A code template that fails (no 7th character for an initial encounter) is not a code: the
-# path pregnant=no, strain, initial ends with none. A walk that took the failure for a code
-# merged it with pregnant=yes (which has Z33.1) and missed the empty path.
-FAILED_TEMPLATE_TREE = """
-[tree]
-id = "failed_template"
-title = "A failed template is not a code"
-version = "1.0.0"
-icd10cm_release = "FY2026"
-scope = "Lint test."
-
-[[values]]
-id = "seventh"
-from = "encounter"
-map = { subsequent = "D" }
-
-[[questions]]
-id = "pregnant"
-prompt = "Pregnant?"
-help = "Z33.1."
-options = [ { id = "yes", label = "Yes" }, { id = "no", label = "No" } ]
-
-[[questions]]
-id = "injury"
-prompt = "Injury?"
-help = "Strain or none."
-options = [ { id = "strain", label = "Strain" }, { id = "none", label = "None" } ]
-
-[[questions]]
-id = "encounter"
-prompt = "Encounter?"
-help = "7th character."
-options = [ { id = "initial", label = "Initial" }, { id = "subsequent", label = "Subsequent" } ]
-when = { injury = "strain" }
-
-[[questions]]
-id = "side"
-prompt = "Side?"
-help = "Asked of everyone."
-options = [ { id = "left", label = "Left" }, { id = "right", label = "Right" } ]
-
-[[sequence]]
-id = "injury"
-[[sequence]]
-id = "diagnosis"
-[[sequence]]
-id = "status"
-role = "status"
-
-[[rules]]
-id = "strain"
-code = "S39.012{seventh}"
-slot = "injury"
-when = { injury = "strain" }
-reason = "Strain."
-cite = ["TAB S39.012"]
-
-[[rules]]
-id = "pain"
-code = "M54.50"
-slot = "diagnosis"
-when = { injury = "none" }
-reason = "Pain."
-cite = ["TAB M54.50"]
-
-[[rules]]
-id = "pregnant"
-code = "Z33.1"
-slot = "status"
-when = { pregnant = "yes" }
-reason = "Pregnant state."
-cite = ["TAB Z33.1"]
-"""
-
-
-# A code two slots can build is listed once, where its lower-numbered rule puts it. On the path
-# visit=yes, diagnosis=yes, fall=yes the rule of the later slot keeps M54.50, so the external
-# cause code comes first; a walk that took the earlier slot's rule for the first merged that path
-# with visit=no, diagnosis=yes and lost the finding.
-SHARED_CODE_TREE = """
-[tree]
-id = "shared_code"
-title = "A code two slots can build"
-version = "1.0.0"
-icd10cm_release = "FY2026"
-scope = "Lint test."
-
-[[questions]]
-id = "visit"
-prompt = "Pain at this visit?"
-help = "Later slot."
-options = [ { id = "yes", label = "Yes" }, { id = "no", label = "No" } ]
-
-[[questions]]
-id = "diagnosis"
-prompt = "Pain diagnosed?"
-help = "Earlier slot."
-options = [ { id = "yes", label = "Yes" }, { id = "no", label = "No" } ]
-
-[[questions]]
-id = "fall"
-prompt = "Overexertion?"
-help = "External cause."
-options = [ { id = "yes", label = "Yes" }, { id = "no", label = "No" } ]
-
-[[sequence]]
-id = "diagnosis"
-[[sequence]]
-id = "external"
-role = "external_cause"
-[[sequence]]
-id = "visit"
-
-[[rules]]
-id = "pain_at_visit"
-code = "M54.50"
-slot = "visit"
-when = { visit = "yes" }
-reason = "Pain at the visit."
-cite = ["TAB M54.50"]
-
-[[rules]]
-id = "pain_diagnosed"
-code = "M54.50"
-slot = "diagnosis"
-when = { diagnosis = "yes" }
-reason = "Pain diagnosed."
-cite = ["TAB M54.50"]
-
-[[rules]]
-id = "overexertion"
-code = "X50.0XXA"
-slot = "external"
-when = { fall = "yes" }
-reason = "Overexertion."
-cite = ["TAB X50.0"]
-"""
-
-
-def every_path_one_by_one(tree) -> tuple[int, Counter]:  # noqa: ANN001
+def every_path_one_by_one(tree) -> tuple[int, Counter]:
     """What lint should find, from the engine's own result at the end of each path."""
     from wizard.icd import load_tabular
 
@@ -252,12 +115,9 @@ def every_path_one_by_one(tree) -> tuple[int, Counter]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("name", ["failed_template", "shared_code", "demo", "excludes1_path", "empty_path", "unreachable"])
-def test_lint_counts_what_walking_every_path_one_by_one_counts(name: str, tmp_path: Path) -> None:
-    if name in ("failed_template", "shared_code"):
-        path = tmp_path / f"{name}.toml"
-        path.write_text(FAILED_TEMPLATE_TREE if name == "failed_template" else SHARED_CODE_TREE, encoding="utf-8")
-    else:
-        path = DEMO_TREE if name == "demo" else BROKEN / f"{name}.toml"
+def test_lint_counts_what_walking_every_path_one_by_one_counts(name: str) -> None:
+    """Each tree in tests/trees/walks says in its header which mistake of the walk it catches."""
+    path = DEMO_TREE if name == "demo" else next(p for p in (BROKEN / f"{name}.toml", WALKS / f"{name}.toml") if p.exists())
     tree = load_tree(path).tree
     from wizard.icd import load_tabular
 

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 
 from transitions import Machine
 
-from wizard.record import record
 from wizard.engine.coder import Coder, Describer, answer_label
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
+from wizard.record import record
 from wizard.tree.models import Answer, Question, Stop, Tree
 
 __all__ = ["DONE", "STOP_PREFIX", "AnswerError", "Engine", "Step", "check_answer", "flow_edges", "trigger_for", "triggers_of"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from wizard.record import record
 from wizard.engine.engine import AnswerError, Engine, check_answer
+from wizard.record import record
 from wizard.tree.models import Question, Tree
 
 

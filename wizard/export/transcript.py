@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from wizard.record import Factory, record
 from wizard.engine.engine import Engine, Step
 from wizard.engine.result import Result
+from wizard.record import Factory, record
 from wizard.tree.models import Answer
 
 

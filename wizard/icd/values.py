@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-
-from wizard.record import record
 from wizard.icd.codespec import CodeSpec
+from wizard.record import record
 
 
 @record

@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from wizard.record import record
 from wizard.cache import sha256_hex
+from wizard.record import record
 from wizard.text import find_unsafe
 from wizard.tree.cache import TreeCache
 from wizard.tree.models import Answered, Condition, NotIn, Range, Tree
