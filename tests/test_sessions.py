@@ -15,7 +15,7 @@ from wizard.engine.engine import Engine
 from wizard.icd import load_tabular
 from wizard.sessions import Session, SessionError, SessionRecorder, SessionStore
 from wizard.sessions.location import ENV_VAR, resolve_location
-from wizard.sessions.models import SESSION_ID
+from wizard.sessions.ids import SESSION_ID
 from wizard.tree.loader import load_tree
 
 DEMO_ANSWERS = ("low_back", "none", "yes", 20, "yes")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from test_sessions import demo_loaded, record_demo
 from wizard.sessions import SessionError, SessionStore
-from wizard.sessions.models import SESSION_ID
+from wizard.sessions.ids import SESSION_ID
 
 FAKE_ID = "20260101-120000-0123abcd"
 

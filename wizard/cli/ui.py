@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import gc
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.cli.common import CliError, load_tree_or_exit, session_store
-from wizard.cli.sessions import resume_target
-from wizard.sessions.models import Session
+
+if TYPE_CHECKING:
+    from wizard.sessions.models import Session
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -22,6 +24,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
     if args.resume is not None:
         if args.label is not None:
             raise CliError("--label names a new session. Fix: leave it out when resuming.")
+        from wizard.cli.sessions import resume_target
+
         args.resume_session = resume_target(args.session_store, args.resume)
         loaded = load_tree_or_exit(args.tree or _recorded_tree(args.resume_session))
         if loaded.tree.tree.id != args.resume_session.tree.id:
@@ -48,7 +52,7 @@ def _recorded_tree(session: Session) -> Path | None:
 
 
 def _check_label(label: str | None) -> None:
-    from wizard.sessions.models import clean_label
+    from wizard.sessions.ids import clean_label
 
     try:
         clean_label(label)

@@ -8,33 +8,17 @@ forbids unknown keys, so a damaged or hand-mangled file is reported, not half-re
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Annotated, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
-from wizard.text import find_unsafe
-
-SCHEMA_VERSION = 1
-# YYYYMMDD-HHMMSS-xxxxxxxx: UTC creation time, then 32 random bits. Only these characters
-# ever reach a file name, so no id can name a path outside the sessions folder.
-SESSION_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")
-ID_SHAPE = "YYYYMMDD-HHMMSS-xxxxxxxx"
-LABEL_MAX = 200
+from wizard.sessions.ids import ID_SHAPE, LABEL_MAX, SCHEMA_VERSION, SESSION_ID, clean_label, now, valid_id
 
 AnswerValue = Union[StrictInt, StrictStr]
 Status = Literal["in_progress", "complete"]
 FlagReason = Literal["unknown_question", "invalid_answer", "not_reached"]
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def valid_id(text: str) -> bool:
-    return bool(SESSION_ID.fullmatch(text))
 
 
 class Record(BaseModel):
@@ -201,21 +185,3 @@ class Session(BaseModel):
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
         return clean_label(value)
-
-
-def clean_label(value: str | None) -> str | None:
-    """A label is one line of printable text; empty means none.
-
-    No control characters (C0, DEL, C1) and no bidi controls: a label is shown in terminals
-    and listings, where they would act or reorder the text instead of being shown.
-    """
-    if value is None:
-        return None
-    found = find_unsafe(value)
-    if "\t" in value or "\n" in value or found is not None:
-        what = f"; this one has {found[1]}" if found else ""
-        raise ValueError(f"a label is one line of text without control characters{what}")
-    value = value.strip()
-    if len(value) > LABEL_MAX:
-        raise ValueError(f"a label is at most {LABEL_MAX} characters")
-    return value or None

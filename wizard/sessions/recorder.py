@@ -13,7 +13,8 @@ from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
 from wizard.sessions.errors import SessionError, SessionLocked
-from wizard.sessions.models import AnswerRecord, ResultRecord, Session, now
+from wizard.sessions.ids import now
+from wizard.sessions.models import AnswerRecord, ResultRecord, Session
 from wizard.sessions.store import SessionStore
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from wizard.engine.coder import Describer
 from wizard.engine.engine import AnswerError, Engine, check_answer
 from wizard.sessions.errors import SessionError
-from wizard.sessions.models import AnswerRecord, Flag, FlagReason, Session, now
+from wizard.sessions.ids import now
+from wizard.sessions.models import AnswerRecord, Flag, FlagReason, Session
 from wizard.sessions.recorder import apply_engine
 from wizard.sessions.store import tree_record
 from wizard.tree.loader import LoadedTree

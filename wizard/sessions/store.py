@@ -3,6 +3,9 @@
 `<id>.toml` holds the session, `<id>.lock` is its lock while a process has it open, and
 `.<id>.toml.*.tmp` are writes in flight. A file that cannot be read (corrupt, cut short,
 written by a newer wizard, a link) is reported with the reason and left exactly as it is.
+
+The session models (pydantic) are imported by the methods that make or read a session, not
+here: the UI makes its store before the first question is painted and uses it only after.
 """
 
 from __future__ import annotations
@@ -16,15 +19,20 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import tomli_w
-from pydantic import ValidationError
 
 from wizard.sessions.errors import SessionError, SessionLocked
 from wizard.sessions.files import Busy, FileLock, UnsafeFile, ensure_folder, fsync_folder, read_regular, write_atomic
 from wizard.sessions.location import DEFAULT_SOURCES, Location, resolve_location
-from wizard.sessions.models import ID_SHAPE, SCHEMA_VERSION, ResultRecord, Session, TreeRecord, now, valid_id
+from wizard.sessions.ids import ID_SHAPE, SCHEMA_VERSION, now, valid_id
 from wizard.tree.loader import LoadedTree
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from wizard.sessions.models import Session, TreeRecord
 
 HEADER = (
     "# A wizard session (schema_version 1), written by wizard after every answer.\n"
@@ -49,6 +57,8 @@ class SessionListing:
 
 
 def tree_record(loaded: LoadedTree) -> TreeRecord:
+    from wizard.sessions.models import TreeRecord
+
     info = loaded.tree.tree
     return TreeRecord(id=info.id, title=info.title, version=info.version, sha256=loaded.sha256, path=str(loaded.path.absolute()))
 
@@ -90,7 +100,10 @@ class SessionStore:
 
     def new(self, loaded: LoadedTree, label: str | None = None) -> Session:
         """A new, unsaved session for a tree; the first save writes it."""
+        from pydantic import ValidationError
+
         from wizard import __version__
+        from wizard.sessions.models import ResultRecord, Session
 
         created = now()
         while True:
@@ -174,6 +187,10 @@ class SessionStore:
             raise SessionError(path, f"has schema_version {version!r}, not {SCHEMA_VERSION}: it is not a session file wizard can read", leave)
         if text.rstrip().rsplit("\n", 1)[-1].strip() != END_MARK:
             raise SessionError(path, f"is cut short: its last line is not '{END_MARK}'", leave)
+        from pydantic import ValidationError
+
+        from wizard.sessions.models import Session
+
         try:
             session = Session.model_validate(data)
         except ValidationError as error:
