@@ -46,6 +46,8 @@ class QuestionScreen(Screen[None]):
         # The id of an answered question shown again to change its answer, or None.
         self.changing: str | None = None
         self._shown: tuple[str, Answer | None] | None = None
+        # Whether the footer last showed the keys of a change (Esc: keep answer), or None.
+        self._footer_changing: bool | None = None
 
     @property
     def wizard(self) -> WizardApp:
@@ -106,7 +108,15 @@ class QuestionScreen(Screen[None]):
         else:
             status.update(Content.styled(f"Question {answered + 1}", "dim"))
             status.remove_class("-changing")
-        self.refresh_bindings()
+        self._show_keys()
+
+    def _show_keys(self) -> None:
+        """Ask the footer to show Esc (keep answer) as a change starts or ends, and only then:
+        the footer rebuilds all its keys when asked, which would follow every answer."""
+        changing = self.changing is not None
+        if changing != self._footer_changing:
+            self._footer_changing = changing
+            self.refresh_bindings()
 
     def _show_teaching(self, question: Question) -> None:
         teaching = self.query_one("#teaching", Static)

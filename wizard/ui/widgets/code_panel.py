@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from wizard.engine.result import Result
 from wizard.text import clean
+from wizard.ui.widgets.kept_visual import KeptRichVisual
 
 WARNING_PREFIX = "WARNING: "
 STOP_PREFIX = "STOP: "
@@ -40,13 +41,24 @@ def code_panel_content(result: Result, loading: bool) -> Table | Text:
     return grid
 
 
+def shown_part(result: Result, loading: bool) -> tuple[object, ...]:
+    """What of a Result the panel's text shows: most answers leave it as it was."""
+    codes = tuple((line.code, line.role, line.description) for line in result.codes)
+    stop = result.stop.message if result.stop is not None else None
+    return codes, stop, tuple(warning.text for warning in result.warnings), loading
+
+
 class CodePanel(VerticalScroll, can_focus=False):
-    """Renders the engine's Result; it is told when to refresh and keeps nothing."""
+    """Renders the engine's Result; it is told when to refresh and keeps only what it shows."""
 
     DEFAULT_CSS = """
     CodePanel { height: auto; }
     CodePanel > Static { width: 1fr; }
     """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[object, ...] | None = None
 
     def compose(self):  # noqa: ANN201 - a Textual compose
         yield Static(id="code-text")
@@ -57,4 +69,11 @@ class CodePanel(VerticalScroll, can_focus=False):
     def show(self, result: Result, loading: bool = False) -> None:
         self.border_title = "Codes" if result.complete else "Codes so far"
         self.border_subtitle = result.release
-        self.query_one("#code-text", Static).update(code_panel_content(result, loading))
+        shown = shown_part(result, loading)
+        if shown == self._shown:
+            return  # the same text: updating it would only lay the screen out again
+        self._shown = shown
+        text = self.query_one("#code-text", Static)
+        content = code_panel_content(result, loading)
+        # A grid is measured by rendering it: keep it (a Text becomes Content, which keeps itself).
+        text.update(KeptRichVisual(text, content) if isinstance(content, Table) else content)

@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from wizard.tree.models import Answer, Option as TreeOption, Question
 from wizard.text import clean
+from wizard.ui.widgets.kept_visual import KeptRichVisual
 
 # Keys 1-9 choose an option; a question with more options is answered with arrows + Enter.
 MAX_NUMBERED = 9
@@ -41,7 +42,7 @@ class OptionsList(OptionList):
     def show(self, question: Question, current: Answer | None = None) -> None:
         self.clear_options()
         self.add_options(
-            Option(option_prompt(n, option, option.id == current), id=option.id)
+            Option(KeptRichVisual(self, option_prompt(n, option, option.id == current)), id=option.id)
             for n, option in enumerate(question.options, 1)
         )
         ids = question.option_ids()

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from wizard.engine.engine import Step
 from wizard.text import clean, one_line
+from wizard.ui.widgets.kept_visual import KeptRichVisual
 
 PENDING_PREFIX = "pending:"
 
@@ -36,6 +37,12 @@ class PathPanel(Vertical):
             super().__init__()
             self.question_id = question_id
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # The options shown, by what they say: each answer adds one, the others are kept with
+        # their measured and drawn lines (see KeptRichVisual).
+        self._options: dict[tuple[str, str, str, str], Option] = {}
+
     def compose(self) -> ComposeResult:
         yield Static("No answers yet.", id="empty")
         yield OptionList(id="steps")
@@ -47,16 +54,7 @@ class PathPanel(Vertical):
 
     def show(self, path: Sequence[Step], pending: Sequence[Step] = (), dropped: Sequence[Step] = ()) -> None:
         steps = self.query_one("#steps", OptionList)
-        options = [
-            Option(step_prompt(f"{number}.", Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))), id=step.question)
-            for number, step in enumerate(path, 1)
-        ]
-        for step in pending:
-            text = Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"), (" (kept: applies when asked)", "italic"))
-            options.append(Option(step_prompt("-", text), id=PENDING_PREFIX + step.question, disabled=True))
-        # One add_options, not one add_option per step: each call re-measures the whole list.
-        steps.clear_options()
-        steps.add_options(options)
+        self._show_steps(steps, path, pending)
         if path:
             steps.highlighted = len(path) - 1
         steps.display = bool(path or pending)
@@ -66,11 +64,34 @@ class PathPanel(Vertical):
         line.update(Content(dropped_line(dropped)))
         line.display = bool(dropped)
 
+    def _show_steps(self, steps: OptionList, path: Sequence[Step], pending: Sequence[Step]) -> None:
+        """List the answered steps, then the pending ones, with the options already made for them."""
+        rows = [(f"{number}.", step, False) for number, step in enumerate(path, 1)]
+        rows += [("-", step, True) for step in pending]
+        made, self._options = self._options, {}
+        for marker, step, is_pending in rows:
+            key = (marker, step.question, step.prompt, step.label)
+            self._options[key] = made.get(key) or step_option(steps, marker, step, is_pending)
+        # The list is laid out afresh each time (whether it needs a scrollbar depends on how its
+        # options wrap beside one), which costs little now that they keep their lines.
+        # One add_options, not one add_option per step: each call re-measures the whole list.
+        steps.clear_options()
+        steps.add_options(self._options.values())
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         question_id = event.option.id
         if question_id and not question_id.startswith(PENDING_PREFIX):
             self.post_message(self.ChangeRequested(question_id))
+
+
+def step_option(steps: OptionList, marker: str, step: Step, pending: bool) -> Option:
+    """The option for one step: its prompt and answer; a pending step is shown but not chosen."""
+    text = Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))
+    if pending:
+        text.append(" (kept: applies when asked)", style="italic")
+        return Option(KeptRichVisual(steps, step_prompt(marker, text)), id=PENDING_PREFIX + step.question, disabled=True)
+    return Option(KeptRichVisual(steps, step_prompt(marker, text)), id=step.question)
 
 
 def step_prompt(marker: str, text: Text) -> Table:
