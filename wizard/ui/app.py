@@ -1,7 +1,8 @@
 """The Textual app: owns the Engine and the encounter's marks, moves between screens, runs slow work on workers.
 
 The first question is painted before anything slow happens: the ICD tabular, the session
-file and exports are loaded, written or imported later, on thread workers or when first used.
+file and exports are loaded, written or imported later, on thread workers or when first used;
+so are the screens a launch does not show at once (help, export, confirm, prompts, sessions).
 """
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ from wizard.ui.encounters import EncounterActions
 from wizard.ui.marks import Marks
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
-from wizard.ui.screens.confirm import ConfirmScreen
-from wizard.ui.screens.export import ExportScreen
-from wizard.ui.signals import exit_on_signals
-from wizard.ui.screens.help import HelpScreen
-from wizard.ui.screens.prompt import PromptScreen
 from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.screens.result import ResultScreen
-from wizard.ui.screens.sessions import SessionsScreen
+from wizard.ui.signals import exit_on_signals
 
 if TYPE_CHECKING:
     from wizard.sessions import SessionStore
@@ -123,7 +119,9 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         if not self.is_headless:
             exit_on_signals(self)
         if self._relay is not None:
-            self._relay.start()
+            # The session file is made on the relay's worker, whose imports (pydantic) would
+            # compete with the first paint for the interpreter: it starts after it.
+            self.call_after_refresh(self._relay.start)
         self.sync_screens()
         if self._tree_changed:
             self.notify(self._tree_changed, title="Tree changed", severity="warning", timeout=30)
@@ -256,6 +254,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         count = len(self.engine.path)
         answers = "1 answer" if count == 1 else f"{count} answers"
         detail = f"The {answers} and the checklist ticks of this encounter will be cleared."
+        from wizard.ui.screens.confirm import ConfirmScreen
+
         self.push_screen(ConfirmScreen("Restart from the first question?", detail, confirm="Restart"), restart)
 
     def _moved(self) -> None:
@@ -298,6 +298,12 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     def binding_sections(self) -> list[tuple[str, Iterable[BindingType]]]:
         """Where each set of bindings applies, for the help screen (built from the classes)."""
+        from wizard.ui.screens.confirm import ConfirmScreen
+        from wizard.ui.screens.export import ExportScreen
+        from wizard.ui.screens.help import HelpScreen
+        from wizard.ui.screens.prompt import PromptScreen
+        from wizard.ui.screens.sessions import SessionsScreen
+
         everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]
         return [
             ("Everywhere", everywhere),
@@ -315,6 +321,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, QuestionScreen) and screen.changing:
                 question = self.engine.tree.question(screen.changing)
+        from wizard.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(question, self.engine.result(), self.binding_sections()))
 
     def action_toggle_dark(self) -> None:

@@ -18,8 +18,6 @@ from wizard.tree.loader import LoadedTree
 from wizard.text import one_line
 from wizard.ui.marks import Marks
 from wizard.ui.recording import Recorder, RecorderRelay
-from wizard.ui.screens.prompt import PromptScreen
-from wizard.ui.screens.sessions import SessionsScreen
 
 if TYPE_CHECKING:
     from wizard.sessions import SessionStore
@@ -71,6 +69,7 @@ class EncounterActions:
 
     def action_switch_tree(self) -> None:
         from wizard.tree.loader import shipped_tree_paths
+        from wizard.ui.screens.prompt import PromptScreen
 
         detail = "Path of a tree file (.toml). A new encounter starts; the answers on screen are cleared."
         prompt = PromptScreen("Switch tree", detail, value=one_line(str(self.loaded.path)), suggestions=[str(p) for p in shipped_tree_paths()], confirm="Open")
@@ -120,6 +119,8 @@ class EncounterActions:
         self.post_message(self.SessionsListed([s for s in found if s.id != self.session_id]))
 
     def on_encounter_actions_sessions_listed(self, message: SessionsListed) -> None:
+        from wizard.ui.screens.sessions import SessionsScreen
+
         assert self.store is not None
         self.push_screen(SessionsScreen(message.sessions, str(self.store.folder)), lambda chosen: self.open_session(chosen) if chosen else None)
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from wizard.ui.screens.export import ExportRequest, ExportScreen
 
 if TYPE_CHECKING:
+    from wizard.ui.screens.export import ExportRequest
     from wizard.engine.engine import Engine
     from wizard.export import Transcript
     from wizard.tree.loader import LoadedTree
@@ -71,6 +71,8 @@ class OutputActions:
 
     def action_export(self) -> None:
         from wizard.export import FORMATS
+
+        from wizard.ui.screens.export import ExportScreen
 
         self.push_screen(ExportScreen(self.default_export_stem(), FORMATS), self._export)
 

@@ -48,6 +48,8 @@ class QuestionScreen(Screen[None]):
         self._shown: tuple[str, Answer | None] | None = None
         # Whether the footer last showed the keys of a change (Esc: keep answer), or None.
         self._footer_changing: bool | None = None
+        # Whether the side panels and the footer are mounted (see _complete).
+        self._completed = False
 
     @property
     def wizard(self) -> WizardApp:
@@ -66,10 +68,21 @@ class QuestionScreen(Screen[None]):
                 yield Static("Enter: answer   Tab: the options   Backspace in the empty box: back", id="number-keys")
                 yield Static("or choose:", id="or")
                 yield OptionsList(id="options")
-            with Vertical(id="side"):
-                yield PathPanel(id="path")
-                yield CodePanel(id="codes")
-        yield Footer()
+            # Filled right after the first paint (_complete); empty, it already holds its place,
+            # so nothing moves when the panels arrive.
+            yield Vertical(id="side")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._complete)
+
+    async def _complete(self) -> None:
+        """The answers, the codes and the footer's keys, mounted once the first question is
+        on screen: at launch they are empty or known by heart, and styling and laying them
+        out first would double the time to the first question (bench/startup.py)."""
+        await self.query_one("#side", Vertical).mount(PathPanel(id="path"), CodePanel(id="codes"))
+        await self.mount(Footer())
+        self._completed = True
+        self.refresh_view()
 
     def on_screen_resume(self) -> None:
         self.refresh_view()
@@ -86,8 +99,9 @@ class QuestionScreen(Screen[None]):
         app = self.wizard
         engine = app.engine
         question = self.shown_question()
-        self.query_one(PathPanel).show(engine.path, engine.pending, app.last_dropped)
-        self.query_one(CodePanel).show(engine.result(), loading=app.icd_loading)
+        if self._completed:
+            self.query_one(PathPanel).show(engine.path, engine.pending, app.last_dropped)
+            self.query_one(CodePanel).show(engine.result(), loading=app.icd_loading)
         if question is None:
             return
         current = engine.answers.get(question.id) if self.changing else None
