@@ -7,13 +7,12 @@ reachable path checking the code set at its end.
 
 from __future__ import annotations
 
-import gc
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.tree.cache import TreeCache
-from wizard.tree.loader import load_tree
+from wizard.tree.loader import collector_paused, load_tree
 from wizard.tree.problems import Problem, TreeError, display_path
 
 
@@ -62,13 +61,8 @@ class LintCannotRun(Exception):
 def lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     # Lint builds millions of small objects and no reference cycles: the cyclic collector
     # would only rescan them, again and again, as they pile up (a third of a big tree's lint).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _lint_file(path, tabular)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001

@@ -171,6 +171,8 @@ class OutcomeWalker:
                 slots.setdefault(code, set()).add(tree.rules[i].slot)
                 builders.setdefault(code, []).append(i)
         self._builders = {code: tuple(rules) for code, rules in builders.items() if len(slots[code]) > 1}
+        self._external_rules = [i for i, rule in enumerate(tree.rules) if self._slot_role[rule.slot] == "external_cause"]
+        self._last_builder = {code: max(self._rule_last[rule] for rule in rules) for code, rules in self._builders.items()}
         self._open_builder: dict[tuple[str, int], tuple | None] = {}  # (code, position) -> key of its earliest undecided builder
 
     def _prepare_clashes(self, partners: Partners | None) -> None:
@@ -223,6 +225,8 @@ class OutcomeWalker:
         decided = self._decide(decided, since, state if state < end else end)
         if state >= end:
             return self._leaf(decided, state)
+        if decided[4]:
+            decided = self._settle_shared(decided, state)
         signature = self._signature(state, decided)
         known = self._memo.get(signature)
         if known is None:
@@ -292,6 +296,14 @@ class OutcomeWalker:
                 first = index
         return (items, first, clashable, failed, shared)
 
+    def _settle_shared(self, decided: Decided, position: int) -> Decided:
+        """Forget the shared codes that no rule still undecided can build: where they are listed
+        is settled, and `first` already counts them. Kept, they would grow with the path."""
+        items, first, clashable, failed, shared = decided
+        last = self._last_builder
+        open_ = frozenset(pair for pair in shared if last[pair[0]] >= position)
+        return decided if len(open_) == len(shared) else (items, first, clashable, failed, open_)
+
     def _first_kept(self, items: tuple | None) -> int:
         """The rule of the code that sorts first among the items a result keeps (-1 for none)."""
         kept: dict[str, int] = {}
@@ -323,6 +335,10 @@ class OutcomeWalker:
             return (state, projection)
         horizon = self._clash_horizon
         relevant = frozenset(code for code in clashable if horizon[code] >= state) if clashable else clashable
+        if not self._external_rules:
+            # No code can be an external cause code, so none can be listed first by mistake:
+            # whether a code was decided is all that the first one tells.
+            return (state, projection, first >= 0, relevant, self._clashes(clashable), failed)
         first_class = self._first_class(first, state) if first >= 0 else None
         movable = frozenset(pair for pair in shared if self._may_move(pair, first, state)) if shared else shared
         return (state, projection, first_class, relevant, self._clashes(clashable), failed, movable)

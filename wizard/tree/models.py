@@ -41,11 +41,12 @@ class Record:
     __slots__: tuple[str, ...] = ()
 
     def __init__(self, **fields: Any) -> None:
-        unknown = set(fields) - set(self.__slots__)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        if len(fields) != len(self.__slots__):
+            unknown = set(fields) - set(self.__slots__)
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}" if unknown else f"{type(self).__name__} needs every field")
+        setter = object.__setattr__
         for name in self.__slots__:
-            object.__setattr__(self, name, fields[name])
+            setter(self, name, fields[name])
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is read-only")

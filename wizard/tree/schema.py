@@ -260,19 +260,44 @@ Condition.model_rebuild()
 DerivedValue.model_rebuild()
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+# For each model: its runtime class, and the fields whose values may hold models (the rest are
+# strings, numbers or lists of strings, and are taken over as they are).
+_RUNTIME: dict[type, tuple[type, tuple[str, ...]]] = {}
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(arg) for arg in getattr(annotation, "__args__", ()) or ())
+
+
+def _runtime_of(kind: type[BaseModel]) -> tuple[type, tuple[str, ...]]:
+    found = _RUNTIME.get(kind)
+    if found is None:
+        nested = tuple(name for name, field in kind.model_fields.items() if _holds_model(field.annotation))
+        found = _RUNTIME[kind] = (getattr(models, kind.__name__), nested)
+    return found
+
+
 def to_runtime(value: Any) -> Any:
     """The records the engine runs (`wizard.tree.models`) for a validated tree, or part of one."""
-    if isinstance(value, BaseModel):
-        fields = {name: to_runtime(getattr(value, name)) for name in type(value).model_fields}
-        if isinstance(value, Condition):
-            fields = {name: fields[name] for name in models.Condition.__slots__ if name != "matchers"}
-            fields["matchers"] = to_runtime(value.matchers)
-        return getattr(models, type(value).__name__)(**fields)
-    if isinstance(value, list):
-        return [to_runtime(item) for item in value]
-    if isinstance(value, dict):
-        return {key: to_runtime(item) for key, item in value.items()}
-    return value
+    kind = type(value)
+    if kind in _LEAVES:
+        return value
+    if kind is list:
+        return [item if type(item) in _LEAVES else to_runtime(item) for item in value] if value else []
+    if kind is dict:
+        return {key: item if type(item) in _LEAVES else to_runtime(item) for key, item in value.items()}
+    runtime, nested = _runtime_of(kind)
+    # A pydantic model keeps its fields' values in __dict__ (extra keys go elsewhere). A big
+    # tree has a hundred thousand parts: only the fields that may hold models are walked.
+    fields = dict(value.__dict__)
+    for name in nested:
+        fields[name] = to_runtime(fields[name])
+    if kind is Condition:
+        fields["matchers"] = to_runtime(value.matchers)
+    return runtime(**fields)
 
 
 def validate(data: dict, shown: str, text: str, problems: list[Problem]) -> models.Tree:
