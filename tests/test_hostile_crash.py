@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 
-from conftest import HOSTILE_COUNTS, REPO, SHIPPED_TREE
+from conftest import HOSTILE_COUNTS, REPO, SHIPPED_TREE, TESTS
 from wizard.engine.engine import Engine
 from wizard.quiz import load_cases
 from wizard.sessions import SessionRecorder, SessionStore, resume_engine
@@ -29,52 +29,7 @@ PHASES = ("saved", "before_write", "temp_written", "renamed")
 
 # One wizard process: starts or resumes a session and records one answer per line of stdin.
 # A line "answer phase" stops inside the save at that phase and waits there to be killed.
-PROCESS = """
-import os, sys, time
-from pathlib import Path
-import wizard.sessions.files as files
-import wizard.sessions.store as store_module
-from wizard.engine.engine import Engine
-from wizard.sessions import SessionRecorder, SessionStore, resume_engine
-from wizard.tree.loader import load_tree
-
-folder, tree, resume = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else ""
-pause_at = None
-
-def hold(phase):
-    if pause_at == phase:
-        print("paused", phase, flush=True)
-        time.sleep(120)
-
-real_write, real_replace, real_fsync_folder = store_module.write_atomic, os.replace, files.fsync_folder
-def write_atomic(path, data):
-    hold("before_write")
-    real_write(path, data)
-def replace(src, dst):
-    hold("temp_written")
-    real_replace(src, dst)
-def fsync_folder(folder):
-    hold("renamed")
-    real_fsync_folder(folder)
-store_module.write_atomic, files.os.replace, files.fsync_folder = write_atomic, replace, fsync_folder
-
-store = SessionStore(Path(folder))
-loaded = load_tree(tree)
-if resume:
-    session = store.load(resume)
-    engine, flags = resume_engine(session, loaded)
-    assert not flags, flags
-else:
-    session = store.new(loaded, label="killed")
-    engine = Engine(loaded.tree)
-recorder = SessionRecorder(store, session)
-print("ready", session.id, len(session.answers), flush=True)
-for line in sys.stdin:
-    value, pause_at = line.split()
-    engine.answer(int(value) if value.isdigit() else value)
-    ok = recorder.answered(engine)
-    print("saved" if ok else f"failed {recorder.last_error}", len(session.answers), flush=True)
-"""
+PROCESS = TESTS / "session_process.py"
 
 
 def kill_points() -> list[tuple[int, str]]:
@@ -104,15 +59,13 @@ def line_of(process: subprocess.Popen[str]) -> list[str]:
 def test_a_long_session_survives_sigkill_at_every_step(tmp_path: Path) -> None:
     answers = case_answers()
     folder = tmp_path / "sessions"
-    script = tmp_path / "process.py"
-    script.write_text(PROCESS)
     store = SessionStore(folder)
     session_id = ""
     reported_saved = 0
     points = kill_points()
     for number, phase in points:
         process = subprocess.Popen(
-            [sys.executable, str(script), str(folder), str(SHIPPED_TREE), *([session_id] if session_id else [])],
+            [sys.executable, str(PROCESS), str(folder), str(SHIPPED_TREE), *([session_id] if session_id else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
         )
         try:

@@ -13,38 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_TREE, REPO
+from conftest import DEMO_TREE, REPO, TESTS
 from test_sessions import DEMO_ANSWERS
 from wizard.cli import main
 from wizard.sessions import SessionLocked, SessionRecorder, SessionStore
 
 # One wizard process: starts (or resumes) a session on a tree and answers one question per
 # line of stdin, as the UI would, reporting after each save.
-SESSION_PROCESS = """
-import sys
-from pathlib import Path
-from wizard.engine.engine import Engine
-from wizard.sessions import SessionRecorder, SessionStore, resume_engine
-from wizard.tree.loader import load_tree
-
-folder, tree, resume = sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else ""
-store = SessionStore(Path(folder))
-loaded = load_tree(tree)
-if resume:
-    session = store.load(resume)
-    engine, flags = resume_engine(session, loaded)
-    assert not flags, flags
-else:
-    session = store.new(loaded, label="killed")
-    engine = Engine(loaded.tree)
-recorder = SessionRecorder(store, session)
-print("ready", session.id, flush=True)
-for line in sys.stdin:
-    value = line.strip()
-    engine.answer(int(value) if value.isdigit() else value)
-    ok = recorder.answered(engine)
-    print("saved" if ok else f"failed {recorder.last_error}", len(session.answers), flush=True)
-"""
+SESSION_PROCESS = TESTS / "session_process.py"
 
 # Many sessions, each answered to the end, into one shared folder.
 WRITER_PROCESS = """
@@ -109,12 +85,11 @@ def kill(process: subprocess.Popen[str]) -> None:
             pass
 
 
-def test_session_survives_sigkill_after_every_answer(tmp_path, script):
-    program = script("session.py", SESSION_PROCESS)
+def test_session_survives_sigkill_after_every_answer(tmp_path):
     store = SessionStore(tmp_path / "sessions")
     session_id = ""
     for count, answer in enumerate(DEMO_ANSWERS, 1):
-        process = start(program, str(store.folder), str(DEMO_TREE), *([session_id] if session_id else []))
+        process = start(SESSION_PROCESS, str(store.folder), str(DEMO_TREE), *([session_id] if session_id else []))
         ready = read_line(process).split()
         assert ready[0] == "ready"
         session_id = ready[1]
@@ -133,12 +108,11 @@ def test_session_survives_sigkill_after_every_answer(tmp_path, script):
         assert recorder.ticked("region", True)
 
 
-def test_kills_at_random_moments_leave_a_readable_prefix(tmp_path, script):
-    program = script("session.py", SESSION_PROCESS)
+def test_kills_at_random_moments_leave_a_readable_prefix(tmp_path):
     store = SessionStore(tmp_path / "sessions")
     chance = random.Random(5)
     for _ in range(8):
-        process = start(program, str(store.folder), str(DEMO_TREE))
+        process = start(SESSION_PROCESS, str(store.folder), str(DEMO_TREE))
         session_id = read_line(process).split()[1]
         process.stdin.write("".join(f"{a}\n" for a in DEMO_ANSWERS))
         process.stdin.flush()
@@ -156,10 +130,9 @@ def test_kills_at_random_moments_leave_a_readable_prefix(tmp_path, script):
     assert not [p.name for p in store.folder.iterdir() if p.name.endswith(".tmp") and any(s.id in p.name for s in saved)]
 
 
-def test_a_session_open_in_another_process_is_refused_with_its_pid(tmp_path, script, capsys):
-    program = script("session.py", SESSION_PROCESS)
+def test_a_session_open_in_another_process_is_refused_with_its_pid(tmp_path, capsys):
     store = SessionStore(tmp_path / "sessions")
-    process = start(program, str(store.folder), str(DEMO_TREE))
+    process = start(SESSION_PROCESS, str(store.folder), str(DEMO_TREE))
     try:
         session_id = read_line(process).split()[1]
         process.stdin.write("low_back\n")

@@ -111,28 +111,9 @@ class ResultRecord(Record):
 
     @classmethod
     def of(cls, result: Result) -> ResultRecord:
-        return cls(
-            complete=result.complete,
-            release=result.release,
-            stop=StopRecord(id=result.stop.id, message=result.stop.message, cite=list(result.stop.cite)) if result.stop else None,
-            codes=[
-                CodeRecord(
-                    code=c.code,
-                    description=c.description,
-                    role=c.role,
-                    slot=c.slot,
-                    rule=c.rule,
-                    reason=c.reason,
-                    because=[BecauseRecord(question=b.question, prompt=b.prompt, answer=b.answer, label=b.label) for b in c.because],
-                    cite=list(c.cite),
-                    confidence=c.confidence,
-                )
-                for c in result.codes
-            ],
-            checklist=[ChecklistRecord(id=i.id, text=i.text, kind=i.kind, cite=list(i.cite)) for i in result.checklist],
-            warnings=[WarningRecord(id=w.id, kind=w.kind, text=w.text, codes=list(w.codes)) for w in result.warnings],
-            notes=list(result.notes),
-        )
+        # Every record here names its fields as the engine's values do, so the result is read
+        # by name, nested values too; to_result is the way back.
+        return cls.model_validate(result, from_attributes=True)
 
     def to_result(self) -> Result:
         return Result(

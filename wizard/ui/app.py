@@ -13,10 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from wizard.engine.engine import Engine, Step
@@ -25,7 +23,9 @@ from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
 from wizard.ui.commands import WizardCommands
 from wizard.ui.encounters import EncounterActions
+from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
+from wizard.ui.moves import EngineMoves
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.question import QuestionScreen
@@ -42,7 +42,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 FULL_PASS_HEADROOM = 5
 
 
-class WizardApp(EncounterActions, OutputActions, App[int]):
+class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[int]):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     # The question screen's styles (all under `QuestionScreen`) load with the app's, and the
@@ -58,16 +58,6 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         # Shown on the right of the footer by Footer itself.
         Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, switch tree, theme"),
     ]
-
-    class TabularLoaded(Message):
-        def __init__(self, tabular: Any) -> None:
-            super().__init__()
-            self.tabular = tabular
-
-    class TabularFailed(Message):
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
 
     def __init__(
         self,
@@ -122,9 +112,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         if not self.is_headless:
             exit_on_signals(self)
         if self._relay is not None:
-            # The session file is made on the relay's worker, whose imports (pydantic) would
-            # compete with the first paint for the interpreter: it starts after it.
-            self.call_after_refresh(self._relay.start)
+            self._relay.start()
+            self.call_after_refresh(self._relay.go)
         self.sync_screens()
         if self._tree_changed:
             self.notify(self._tree_changed, title="Tree changed", severity="warning", timeout=30)
@@ -177,18 +166,7 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
 
     # -- the ICD tabular, after the first paint -------------------------------------------
 
-    @work(thread=True, exclusive=True, group="icd", exit_on_error=False)
-    def load_tabular(self) -> None:
-        try:
-            from wizard.icd import load_tabular
-
-            tabular = load_tabular()
-        except Exception as error:  # noqa: BLE001 - the tree works without descriptions; say why they are missing
-            self.post_message(self.TabularFailed(f"{type(error).__name__}: {error}"))
-            return
-        self.post_message(self.TabularLoaded(tabular))
-
-    def on_wizard_app_tabular_loaded(self, message: TabularLoaded) -> None:
+    def on_icd_loading_tabular_loaded(self, message: IcdLoading.TabularLoaded) -> None:
         self.engine.coder.describer = message.tabular
         self.icd_loading = False
         self.refresh_views()
@@ -196,7 +174,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
             # A resumed session was replayed without descriptions; save them with it.
             self._relay.answered(self.engine)
 
-    def on_wizard_app_tabular_failed(self, message: TabularFailed) -> None:
+    def on_icd_loading_tabular_failed(self, message: IcdLoading.TabularFailed) -> None:
+        # The tree works without descriptions: say why they are missing.
         self.icd_loading = False
         self.refresh_views()
         self.notify(
@@ -207,19 +186,11 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
             markup=False,
         )
 
-    # -- moves: every change of the answers goes through here ---------------------------
-
-    def answer(self, value: Answer) -> None:
-        """Answer the current question (raises AnswerError, which the screen shows)."""
-        self.engine.answer(value)
-        self.last_dropped = ()
-        self._moved()
+    # -- moves: every change of the answers goes through here (answer, step_back: EngineMoves)
 
     def change(self, question_id: str, value: Answer) -> list[Step]:
-        """Change an earlier answer; later answers that still apply are kept, the rest returned."""
-        dropped = self.engine.change(question_id, value)
-        self.last_dropped = tuple(dropped)
-        self._moved()
+        """EngineMoves.change, and a notice naming the answers it dropped."""
+        dropped = super().change(question_id, value)
         if dropped:
             names = "; ".join(f"{s.prompt} {s.label}" for s in dropped)
             self.notify(f"Dropped: {names}", title="Answers no longer asked", severity="warning", markup=False)
@@ -239,12 +210,8 @@ class WizardApp(EncounterActions, OutputActions, App[int]):
         self.sync_screens()
 
     def action_back(self) -> None:
-        if not self.engine.path:
+        if not self.step_back():
             self.notify("This is the first question; there is nothing to go back to.", timeout=3)
-            return
-        self.engine.back()
-        self.last_dropped = ()
-        self._moved()
 
     def action_restart(self) -> None:
         def restart(confirmed: bool | None) -> None:

@@ -25,6 +25,7 @@ from wizard.quiz.progress import Attempt, ProgressError, ProgressFile, new_run_i
 from wizard.quiz.run import DEFAULT_COUNT, Graded, Order, QuizRun, answer_differences, plan
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
+from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.screens.help import HelpScreen
 from wizard.ui.signals import exit_on_signals
 from wizard.ui.screens.question import QuestionScreen
@@ -38,7 +39,7 @@ from wizard.ui.widgets.code_entry import CodeEntry
 EXIT_OK = 0
 
 
-class QuizApp(App[int]):
+class QuizApp(IcdLoading, App[int]):
     """One quiz run over a tree's cases; the QuizRun is the truth, screens render it."""
 
     CSS_PATH = "app.tcss"
@@ -46,16 +47,6 @@ class QuizApp(App[int]):
         Binding("f1", "help", "Help", key_display="F1", id="help", tooltip="How the quiz works, and every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; every graded case is saved already"),
     ]
-
-    class TabularLoaded(Message):
-        def __init__(self, tabular: Any) -> None:
-            super().__init__()
-            self.tabular = tabular
-
-    class TabularFailed(Message):
-        def __init__(self, reason: str) -> None:
-            super().__init__()
-            self.reason = reason
 
     class ProgressFailed(Message):
         def __init__(self, reason: str) -> None:
@@ -94,19 +85,10 @@ class QuizApp(App[int]):
         if self.tabular is None:
             self.call_after_refresh(self.load_tabular)
 
-    @work(thread=True, exclusive=True, group="icd", exit_on_error=False)
-    def load_tabular(self) -> None:
-        try:
-            from wizard.icd import load_tabular
+    def prepare_tabular(self, tabular: Any) -> None:
+        tabular.search("pain", 1)  # builds the search index on the worker, not on the first keystroke
 
-            tabular = load_tabular()
-            tabular.search("pain", 1)  # builds the search index here, not on the first keystroke
-        except Exception as error:  # noqa: BLE001 - the quiz cannot grade without it; say why
-            self.post_message(self.TabularFailed(f"{type(error).__name__}: {error}"))
-            return
-        self.post_message(self.TabularLoaded(tabular))
-
-    def on_quiz_app_tabular_loaded(self, message: TabularLoaded) -> None:
+    def on_icd_loading_tabular_loaded(self, message: IcdLoading.TabularLoaded) -> None:
         self.tabular = message.tabular
         for screen in self.screen_stack:
             if isinstance(screen, (QuizCaseScreen, QuizWalkScreen)):
@@ -115,7 +97,8 @@ class QuizApp(App[int]):
             waiting, self._waiting = self._waiting, None
             self._grade(*waiting)
 
-    def on_quiz_app_tabular_failed(self, message: TabularFailed) -> None:
+    def on_icd_loading_tabular_failed(self, message: IcdLoading.TabularFailed) -> None:
+        # The quiz cannot grade without it: say why, and how to get it back.
         self.notify(
             f"The ICD-10-CM data could not be loaded ({message.reason}), so codes cannot be checked or graded. "
             "Fix: reinstall wizard, then run 'wizard quiz' again.",

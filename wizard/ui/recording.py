@@ -60,6 +60,9 @@ class RecorderRelay:
         self._queue: queue.Queue[object] = queue.Queue()
         self._done = threading.Event()
         self._done.set()
+        # Set once the first question is painted (`go`): opening a session file imports and
+        # builds the session models (pydantic), which would compete with the first paint.
+        self._go = threading.Event()
         # Touched only on the worker thread once started.
         self._recorder: Recorder | None = recorder
         self._owned = False
@@ -68,8 +71,12 @@ class RecorderRelay:
             self.switch(opener)
 
     def start(self) -> None:
+        """Start the worker; it runs what is queued once `go` is called."""
         self._done.clear()
         self.app.run_worker(self._drain, thread=True, name="recorder", group="recorder", exit_on_error=False)
+
+    def go(self) -> None:
+        self._go.set()
 
     # -- the events ---------------------------------------------------------------------
 
@@ -90,15 +97,18 @@ class RecorderRelay:
     # -- lifetime -----------------------------------------------------------------------
 
     def join(self) -> None:
-        """Wait until every queued call has run (tests)."""
+        """Wait until every queued call has run (tests; the worker goes even before a paint)."""
+        self._go.set()
         self._queue.join()
 
     def close(self, timeout: float = 5.0) -> None:
         """Let the queued writes finish, close an opened recorder, stop the worker thread."""
+        self._go.set()
         self._queue.put(_CLOSE)
         self._done.wait(timeout)
 
     def _drain(self) -> None:
+        self._go.wait()
         try:
             while True:
                 item = self._queue.get()

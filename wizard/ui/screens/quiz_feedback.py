@@ -82,13 +82,20 @@ def sets_table(grade: Grade, describe: Callable[[str], str]) -> Table:
     return table
 
 
+def marked_grid() -> Table:
+    """The look of the report's lists: a mark (a kind, a dash) in a column of its own, the item
+    wrapping beside it. The differences and the answers share it, so they line up alike."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    return grid
+
+
 def differences_table(feedback: list[Feedback]) -> Table | Text:
     """Each difference in words, and under it the rule (tabular note or guideline) that decides it."""
     if not feedback:
         return Text("None: every code is right and in its place.", style="italic")
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = marked_grid()
     for item in feedback:
         text = Text(item.message)
         text.append_text(Text.assemble("\n", ("Rule: ", "bold"), item.rule or "the case's expected set"))
@@ -100,9 +107,7 @@ def answers_text(differences: list[AnswerDifference]) -> Table | Text:
     """Where a walk's answers part from what the note documents."""
     if not differences:
         return Text("Every answer matched what the note documents.", style="italic")
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
+    grid = marked_grid()
     for d in differences:
         yours = d.yours if d.yours is not None else "(your walk did not reach it)"
         theirs = d.case if d.case is not None else "(the case's path does not ask it)"

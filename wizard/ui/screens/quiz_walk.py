@@ -16,7 +16,8 @@ from textual.widgets import Static
 
 from wizard.engine.engine import Engine, Step
 from wizard.quiz.cases import Case
-from wizard.tree.models import Answer, Tree
+from wizard.tree.models import Tree
+from wizard.ui.moves import EngineMoves
 from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.screens.quiz_case import note_content
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from wizard.ui.quiz_app import QuizApp
 
 
-class WalkHost:
+class WalkHost(EngineMoves):
     """What QuestionScreen needs from its app (WizardApp), for one walk: the engine and the moves."""
 
     def __init__(self, tree: Tree, describer: Any | None, moved: Callable[[], None]) -> None:
@@ -32,29 +33,13 @@ class WalkHost:
         self.last_dropped: tuple[Step, ...] = ()
         self.show_teaching = False
         self.icd_loading = describer is None
-        self._moved = moved
+        self._after_move = moved
 
-    def answer(self, value: Answer) -> None:
-        self.engine.answer(value)
-        self.last_dropped = ()
-        self._moved()
-
-    def change(self, question_id: str, value: Answer) -> list[Step]:
-        dropped = self.engine.change(question_id, value)
-        self.last_dropped = tuple(dropped)
-        self._moved()
-        return dropped
+    def _moved(self) -> None:
+        self._after_move()
 
     def end_change(self) -> None:
         self._moved()
-
-    def back(self) -> bool:
-        if not self.engine.path:
-            return False
-        self.engine.back()
-        self.last_dropped = ()
-        self._moved()
-        return True
 
     def describer_ready(self, describer: Any) -> None:
         self.engine.coder.describer = describer
@@ -100,7 +85,7 @@ class QuizWalkScreen(QuestionScreen):
         self.refresh_view()
 
     def action_back(self) -> None:
-        if not self.host.back():
+        if not self.host.step_back():
             self.notify("This is the first question; ^t goes back to typing codes.", timeout=3)
 
     def action_toggle_note(self) -> None:

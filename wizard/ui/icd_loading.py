@@ -1,0 +1,46 @@
+"""The ICD tabular, loaded on a thread worker after the first paint.
+
+A mixin of WizardApp and QuizApp. The app starts it with `call_after_refresh(self.load_tabular)`
+and hears back through TabularLoaded or TabularFailed (on_icd_loading_tabular_loaded and
+on_icd_loading_tabular_failed); what each does then is its own: the wizard shows codes without
+descriptions, the quiz cannot grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import work
+from textual.message import Message
+
+
+class IcdLoading:
+    """Loads the ICD tabular on a worker; expects the app's post_message."""
+
+    post_message: Callable[..., bool]
+
+    class TabularLoaded(Message):
+        def __init__(self, tabular: Any) -> None:
+            super().__init__()
+            self.tabular = tabular
+
+    class TabularFailed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    @work(thread=True, exclusive=True, group="icd", exit_on_error=False)
+    def load_tabular(self) -> None:
+        try:
+            from wizard.icd import load_tabular
+
+            tabular = load_tabular()
+            self.prepare_tabular(tabular)
+        except Exception as error:  # noqa: BLE001 - the app carries on without it; the message says why
+            self.post_message(self.TabularFailed(f"{type(error).__name__}: {error}"))
+            return
+        self.post_message(self.TabularLoaded(tabular))
+
+    def prepare_tabular(self, tabular: Any) -> None:
+        """Slow set-up of the tabular that belongs on the worker too, before the app is told (none here)."""
