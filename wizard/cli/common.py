@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,8 @@ MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines
 
 
 def read_answers(path: Path) -> dict[str, object]:
+    import tomllib  # answers files are read by `run` only, not on the UI's way to its first question
+
     from wizard.tree.loader import TooBig, read_bounded
 
     try:

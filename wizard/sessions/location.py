@@ -14,7 +14,6 @@ In order, the first that applies:
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +59,8 @@ def project_checkout(start: Path) -> Path | None:
 
 
 def _names_us(pyproject: Path) -> bool:
+    import tomllib  # only to recognise a checkout, when no folder is named
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import threading
-import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import tomli_w
 
 from wizard.sessions.errors import SessionError, SessionLocked
 from wizard.sessions.files import Busy, FileLock, UnsafeFile, ensure_folder, fsync_folder, read_regular, write_atomic
@@ -102,12 +99,14 @@ class SessionStore:
         """A new, unsaved session for a tree; the first save writes it."""
         from pydantic import ValidationError
 
+        from secrets import token_hex
+
         from wizard import __version__
         from wizard.sessions.models import ResultRecord, Session
 
         created = now()
         while True:
-            session_id = f"{created:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+            session_id = f"{created:%Y%m%d-%H%M%S}-{token_hex(4)}"
             if not os.path.lexists(self.path_of(session_id)):
                 break
         release = loaded.tree.tree.icd10cm_release
@@ -128,6 +127,8 @@ class SessionStore:
 
     def save(self, session: Session) -> None:
         """Write the session atomically (temp file, fsync, rename, fsync of the folder)."""
+        import tomli_w  # the session file's writer, only when a session is saved
+
         path = self.path_of(session.id)
         text = HEADER + tomli_w.dumps(session.model_dump(mode="python", exclude_none=True)) + END_MARK + "\n"
         try:
@@ -170,6 +171,8 @@ class SessionStore:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise SessionError(path, f"is not UTF-8 text (byte {error.start}): the file is corrupt", leave) from None
+        import tomllib  # only when a session is read: the UI's start needs the folder, not a file
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
