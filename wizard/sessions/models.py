@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
-from wizard.sessions.ids import ID_SHAPE, LABEL_MAX, SCHEMA_VERSION, SESSION_ID, clean_label, now, valid_id
+from wizard.sessions.ids import LABEL_MAX, SCHEMA_VERSION, SESSION_ID, clean_label
 
 AnswerValue = Union[StrictInt, StrictStr]
 Status = Literal["in_progress", "complete"]

@@ -10,6 +10,11 @@ classes with slots, not pydantic models, so that a launch that finds its tree in
 neither imports pydantic's model machinery nor builds a schema: that is most of the time a
 clinician would otherwise wait before the first question. The fields mirror the schema's, and
 a test checks that they stay the same.
+
+Why not `wizard.record.@record`, which the engine's results use: a tree is the one set of records
+that can be large (the 20,000-question benchmark tree has 150,000 parts), and lint reads them in
+its hottest loops. Slots and an __init__ that takes every field by name make them smaller and
+quicker to build; built with `@record`, that lint took 0.1-0.2 s longer (measured).
 """
 
 from __future__ import annotations
