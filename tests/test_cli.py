@@ -100,6 +100,15 @@ def test_bad_arguments_exit_2_without_traceback():
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
+def test_no_arguments_means_what_the_parser_makes_of_none():
+    """`wizard` alone skips the parser (a launch is quicker without it); it must still start
+    the UI exactly as the parser's defaults would."""
+    from wizard.cli import default_arguments
+    from wizard.cli.parser import build_parser
+
+    assert vars(default_arguments()) == vars(build_parser().parse_args([]))
+
+
 def test_lint_clean_tree_exits_0_and_counts_paths():
     done = wizard("lint", str(DEMO_TREE))
     assert done.returncode == 0, done.stdout + done.stderr

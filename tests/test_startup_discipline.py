@@ -128,7 +128,7 @@ def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: 
             del sys.modules[name]
 
         from textual._compositor import CompositorUpdate
-        from wizard.cli import build_parser
+        from wizard.cli.parser import build_parser
         from wizard.cli.common import session_store
         from wizard.cli.ui import cmd_ui
         import wizard.ui.app as ui

@@ -43,6 +43,30 @@ def code_panel_text(app: WizardApp) -> str:
     return plain(app.screen.query_one("#code-text", Static))
 
 
+@pytest.mark.parametrize(("width", "layout"), [(120, "-wide"), (80, "-narrow")])
+async def test_the_first_frame_is_laid_out_for_the_terminal_width(width: int, layout: str) -> None:
+    """The frame that first shows the question already has its final layout: no question at
+    half width that reflows a moment later, when Textual would add the breakpoint class."""
+    from textual._compositor import CompositorUpdate
+
+    app = make_app()
+    first: list[tuple[frozenset[str], int]] = []
+    display = app._display
+
+    def watch(screen, renderable) -> None:  # noqa: ANN001
+        if isinstance(renderable, CompositorUpdate) and not first and isinstance(screen, QuestionScreen):
+            first.append((frozenset(screen.classes), screen.query_one("#main").size.width))
+        display(screen, renderable)
+
+    app._display = watch  # type: ignore[method-assign]
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        settled = app.screen.query_one("#main").size.width
+    classes, main_width = first[0]
+    assert layout in classes
+    assert main_width == settled  # the question column did not change width after that frame
+
+
 async def test_first_question_and_its_options_are_shown_at_once() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -346,10 +370,14 @@ async def test_every_binding_of_the_app_has_an_id_and_a_description() -> None:
 async def test_t_toggles_the_teaching_note() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not [note for note in app.screen.query("#teaching") if note.display]
+        await pilot.press("t")
         teaching = app.screen.query_one("#teaching", Static)
+        assert teaching.display and "Back pain NOS is M54.9." in plain(teaching)
+        await pilot.press("t")
         assert not teaching.display
         await pilot.press("t")
-        assert teaching.display and "Back pain NOS is M54.9." in plain(teaching)
         await pilot.press("1")  # the next question has no note, and says so
         await pilot.pause()
         assert "No teaching note" in plain(teaching)

@@ -7,92 +7,35 @@ the run reached. No traceback reaches the user for bad input.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, EXIT_USAGE, CliError
 from wizard.text import clean
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliError", "main"]
 
-FORMATS = ("text", "markdown", "json", "fhir")
-SESSIONS_HELP = "sessions folder (default: $WIZARD_SESSIONS_DIR, else sessions/ of the checkout, else the user data folder)"
-ID_HELP = "a session id, or the start of one"
+
+def default_arguments() -> Any:
+    """What the parser makes of no arguments (a test keeps the two the same)."""
+    return SimpleNamespace(tree=None, sessions=None, resume=None, label=None, command=None)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exits with 2 too; say what to do
-        self.print_usage(sys.stderr)
-        # The message quotes the arguments, which may hold escape sequences.
-        self.exit(EXIT_USAGE, clean(f"{self.prog}: {message}. Run '{self.prog} --help' for the options.\n"))
+def parse_arguments(argv: Sequence[str]) -> Any:
+    if not argv:
+        # `wizard` alone, the launch a clinician waits for: argparse and the parsers of every
+        # command are a few milliseconds of it, for defaults known in advance.
+        return default_arguments()
+    from wizard.cli.parser import build_parser
 
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="wizard", description="Walk a decision tree to a sequenced ICD-10-CM code set.")
-    parser.add_argument("--tree", type=Path, help="tree file (default: the shipped low back pain tree)")
-    parser.add_argument("--version", action="version", version=_version())
-    parser.add_argument("--sessions", type=Path, metavar="DIR", help=SESSIONS_HELP)
-    parser.add_argument("--resume", nargs="?", const="", metavar="ID", help="resume a saved session (default: the latest one in progress)")
-    parser.add_argument("--label", metavar="TEXT", help="a label for the new session (no patient identifiers)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    # Every command takes --sessions after its name too; SUPPRESS, so an action's parser does
-    # not overwrite a folder given to `sessions` before it.
-    folder = argparse.ArgumentParser(add_help=False)
-    folder.add_argument("--sessions", type=Path, dest="sub_sessions", metavar="DIR", default=argparse.SUPPRESS, help=SESSIONS_HELP)
-
-    run = commands.add_parser("run", help="run a tree headless from an answers file", parents=[folder])
-    run.add_argument("--tree", type=Path, dest="run_tree", help="tree file (default: the shipped tree)")
-    run.add_argument("--answers", type=Path, required=True, help="TOML file with an [answers] table")
-    run.add_argument("--format", choices=FORMATS, default="text")
-    run.add_argument("--save", action="store_true", help="save the run as a complete session; its id goes to stderr")
-    run.add_argument("--label", dest="run_label", metavar="TEXT", help="with --save: a label for the session (no patient identifiers)")
-    run.add_argument("--patient-ref", metavar="REF", help="with --format fhir: the subject, e.g. Patient/123 (default: a marked placeholder)")
-
-    sessions = commands.add_parser("sessions", help="list, show, export or delete saved sessions", parents=[folder])
-    actions = sessions.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
-    actions.add_parser("list", help="every session in the folder, unreadable ones with the reason", parents=[folder]).add_argument(
-        "--format", choices=("text", "json"), default="text"
-    )
-    actions.add_parser("show", help="a session as text, with its file and status", parents=[folder]).add_argument("id", help=ID_HELP)
-    export = actions.add_parser("export", help="a session as text, markdown, json or a FHIR R4 bundle", parents=[folder])
-    export.add_argument("id", help=ID_HELP)
-    export.add_argument("--format", choices=FORMATS, default="text")
-    export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
-    export.add_argument("--patient-ref", metavar="REF", help="with --format fhir: the subject, e.g. Patient/123 (default: a marked placeholder)")
-    delete = actions.add_parser("delete", help="delete a session file (asks first)", parents=[folder])
-    delete.add_argument("id", help=ID_HELP)
-    delete.add_argument("--yes", action="store_true", help="do not ask")
-
-    lint = commands.add_parser("lint", help="check trees: schema, references, codes, every path")
-    lint.add_argument("paths", nargs="*", type=Path, help="tree files (default: every shipped tree)")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
-
-    quiz = commands.add_parser("quiz", help="trainee mode: code a case and see why (the TUI without options)", parents=[folder])
-    quiz.add_argument("--list", action="store_true", help="list the case ids")
-    quiz.add_argument("--case", metavar="ID", help="the case to grade")
-    quiz.add_argument("--answer", metavar="CODES", help='your codes in order, e.g. "M54.41,G89.29"')
-    quiz.add_argument("--format", choices=("text", "json"), default="text")
-    quiz.add_argument("--tree", type=Path, dest="quiz_tree", help="tree file (default: the shipped tree)")
-    quiz.add_argument("--shuffle", action="store_true", help="in the TUI: the cases in a shuffled order (default: library order)")
-    quiz.add_argument("--seed", type=int, metavar="N", help="with --shuffle: the seed, to repeat a run's order (default: a new one, shown)")
-    quiz.add_argument("--count", type=int, metavar="N", help="in the TUI: how many cases a run has (default: 5; 0 for all)")
-
-    graph = commands.add_parser("graph", help="print the tree's flow as a Mermaid diagram")
-    graph.add_argument("--tree", type=Path, dest="graph_tree", help="tree file (default: the shipped tree)")
-    return parser
-
-
-def _version() -> str:
-    from wizard import __version__
-
-    return f"wizard {__version__}"
+    return build_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         if args.command == "run":
             from wizard.cli.run import cmd_run

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+
     from wizard.sessions import SessionStore
     from wizard.tree.loader import LoadedTree
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +9,8 @@ from typing import TYPE_CHECKING
 from wizard.cli.common import CliError, load_tree_or_exit, session_store
 
 if TYPE_CHECKING:
+    import argparse
+
     from wizard.sessions.models import Session
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -69,6 +68,8 @@ def check_target(path: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace path with data, all or nothing, never through a link."""
     check_target(path)
+    import secrets  # here, not at the top: the first question is painted before any write
+
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
     try:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+from wizard.record import record
 
 ENV_VAR = "WIZARD_SESSIONS_DIR"
 PROJECT_NAME = "wizard-lbp"
@@ -24,7 +25,7 @@ PROJECT_NAME = "wizard-lbp"
 DEFAULT_SOURCES = ("project checkout", "user data folder")
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     folder: Path
     source: str  # which rule chose it, for messages

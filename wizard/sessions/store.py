@@ -13,17 +13,17 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
+from wizard.record import record
 from wizard.sessions.errors import SessionError, SessionLocked
 from wizard.sessions.files import Busy, FileLock, UnsafeFile, ensure_folder, fsync_folder, read_regular, write_atomic
-from wizard.sessions.location import DEFAULT_SOURCES, Location, resolve_location
 from wizard.sessions.ids import ID_SHAPE, SCHEMA_VERSION, now, valid_id
+from wizard.sessions.location import DEFAULT_SOURCES, Location, resolve_location
 from wizard.tree.loader import LoadedTree
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ END_MARK = "# end of wizard session"
 PREFIX = re.compile(r"^[0-9a-f-]{1,24}$")
 
 
-@dataclass(frozen=True)
+@record
 class SessionListing:
     """One file of the folder: its session, or why it cannot be read."""
 
@@ -64,16 +64,40 @@ class SessionStore:
     """Sessions in one folder. Safe to share between threads; processes coordinate by locks."""
 
     def __init__(self, folder: Path, source: str = "given") -> None:
-        self.folder = Path(folder)
-        self.source = source
-        self._claims: dict[str, tuple[FileLock, int]] = {}
-        self._guard = threading.Lock()
+        location = Location(Path(folder), source)
+        self._start(lambda: location)
 
     @classmethod
     def resolve(cls, cli_dir: Path | None, environ: Mapping[str, str] | None = None, cwd: Path | None = None) -> SessionStore:
-        """The store for this run: --sessions, then WIZARD_SESSIONS_DIR, the checkout, the user folder."""
-        location: Location = resolve_location(cli_dir, environ, cwd)
-        return cls(location.folder, location.source)
+        """The store for this run: --sessions, then WIZARD_SESSIONS_DIR, the checkout, the user folder.
+
+        The rules are applied when the store is first used, to the environment and folder of
+        now: telling the checkout from another project reads a pyproject.toml, and the UI
+        takes its store before the first question is painted but uses it only after.
+        """
+        environ = dict(os.environ if environ is None else environ)
+        cwd = Path.cwd() if cwd is None else cwd
+        store = cls.__new__(cls)
+        store._start(lambda: resolve_location(cli_dir, environ, cwd))
+        return store
+
+    def _start(self, locate: Callable[[], Location]) -> None:
+        self._locate = locate
+        self._claims: dict[str, tuple[FileLock, int]] = {}
+        self._guard = threading.Lock()
+
+    @cached_property
+    def location(self) -> Location:
+        return self._locate()
+
+    @property
+    def folder(self) -> Path:
+        return self.location.folder
+
+    @property
+    def source(self) -> str:
+        """Which rule chose the folder, for messages."""
+        return self.location.source
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.folder)!r}, source={self.source!r})"

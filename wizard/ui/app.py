@@ -8,6 +8,7 @@ so are the screens a launch does not show at once (help, export, confirm, prompt
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,6 @@ from wizard.engine.engine import Engine, Step
 from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
-from wizard.ui.commands import WizardCommands
 from wizard.ui.encounters import EncounterActions
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
@@ -29,17 +29,26 @@ from wizard.ui.moves import EngineMoves
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.screens.result import ResultScreen
 from wizard.ui.signals import exit_on_signals
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from wizard.sessions import SessionStore
+    from wizard.ui.screens.result import ResultScreen
     from wizard.ui.session_link import Resumed
 
 EXIT_OK, EXIT_USAGE = 0, 2
 # After an answer is painted, the collector's full pass is run at once unless more than this
 # many passes over its middle generation are still to come before Python would run it itself.
 FULL_PASS_HEADROOM = 5
+
+
+def wizard_commands() -> type[Provider]:
+    """The palette's own commands, imported when the palette first opens."""
+    from wizard.ui.commands import WizardCommands
+
+    return WizardCommands
 
 
 class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[int]):
@@ -49,7 +58,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
     # screen is the default screen: a mode would load them when it starts, which makes
     # Textual parse every stylesheet again just before the first paint (about 25 ms).
     CSS_PATH = ["app.tcss", "screens/question.tcss"]
-    COMMANDS = App.COMMANDS | {WizardCommands}
+    COMMANDS = App.COMMANDS | {wizard_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b,backspace", "back", "Back", key_display="b", id="back", tooltip="Undo the last answer"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Clear every answer (asks first)"),
@@ -201,7 +210,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         for screen in self.screen_stack:
             if isinstance(screen, QuestionScreen):
                 screen.changing = question_id
-        while isinstance(self.screen, ResultScreen):
+        while self.screen in self._result_screens():
             self.pop_screen()
         self.refresh_views()
 
@@ -236,11 +245,12 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     def sync_screens(self) -> None:
         """Show the result once the tree has ended and the question otherwise, both refreshed."""
-        on_result = any(isinstance(s, ResultScreen) for s in self.screen_stack)
-        if self.engine.finished and not on_result:
+        if self.engine.finished and not self._result_screens():
+            from wizard.ui.screens.result import ResultScreen
+
             self.push_screen(ResultScreen())
         elif not self.engine.finished:
-            while any(isinstance(s, ResultScreen) for s in self.screen_stack):
+            while self._result_screens():
                 self.pop_screen()
         for screen in self.screen_stack:
             if isinstance(screen, QuestionScreen):
@@ -248,9 +258,16 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         self.refresh_views()
 
     def refresh_views(self) -> None:
+        results = self._result_screens()
         for screen in self.screen_stack:
-            if isinstance(screen, (QuestionScreen, ResultScreen)) and screen.is_mounted:
+            if (isinstance(screen, QuestionScreen) or screen in results) and screen.is_mounted:
                 screen.refresh_view()
+
+    def _result_screens(self) -> list[ResultScreen]:
+        """The result screens on the stack. Their module is imported with the first of them
+        (the first paint does without it), so until then there is none."""
+        module = sys.modules.get("wizard.ui.screens.result")
+        return [] if module is None else [s for s in self.screen_stack if isinstance(s, module.ResultScreen)]
 
     # -- marks on the result -------------------------------------------------------------
 
@@ -272,6 +289,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         from wizard.ui.screens.export import ExportScreen
         from wizard.ui.screens.help import HelpScreen
         from wizard.ui.screens.prompt import PromptScreen
+        from wizard.ui.screens.result import ResultScreen
         from wizard.ui.screens.sessions import SessionsScreen
 
         everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from wizard.record import record
 from wizard.text import one_line
 
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
 
 
-@dataclass(frozen=True)
+@record
 class Command:
     name: str
     help: str

@@ -144,6 +144,7 @@ class EncounterActions:
         if self._relay is None:
             self._relay = RecorderRelay(self, opener=message.open_recorder)
             self._relay.start()
+            self._relay.go()  # long after the first paint: record from now on
         else:
             self._relay.switch(message.open_recorder)
         if resumed.tree_changed:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from wizard.record import Factory, record
 
 
-@dataclass
+@record
 class Marks:
     """Checklist items done and warnings acknowledged, by id."""
 
-    checked: set[str] = field(default_factory=set)
-    acknowledged: set[str] = field(default_factory=set)
+    checked: set[str] = Factory(set)
+    acknowledged: set[str] = Factory(set)
 
     def clear(self) -> None:
         self.checked.clear()

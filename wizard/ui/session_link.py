@@ -7,18 +7,18 @@ CLI hands over a SessionStore (and, for --resume, a loaded and claimed Session).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from wizard.engine.engine import Engine
+from wizard.record import record
 from wizard.tree.loader import LoadedTree
 
 if TYPE_CHECKING:
     from wizard.sessions import Session, SessionRecorder, SessionStore
 
 
-@dataclass(frozen=True)
+@record
 class Resumed:
     """A saved encounter ready to show: its engine, ticks, label, and what no longer fits."""
 
@@ -32,7 +32,7 @@ class Resumed:
     tree_changed: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class SavedSession:
     """One line of the "open a saved session" list."""
 

@@ -1,4 +1,19 @@
 """One module per screen, each with its `.tcss` beside it when it has styles of its own."""
 
+from textual import active_app
+
 # Below 100 columns the side panels go under the question (or away, on the result).
 BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+
+def layout_class() -> str | None:
+    """The BREAKPOINTS class for the terminal's width now, for a screen to take when it is made.
+
+    Textual adds it when the screen first hears of its size, which is after its first frame
+    is painted: that frame would show the question at half width, then reflow it.
+    """
+    try:
+        width = active_app.get().size.width
+    except LookupError:  # made outside a running app
+        return None
+    return next(name for at, name in sorted(BREAKPOINTS, reverse=True) if width >= at)

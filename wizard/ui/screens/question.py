@@ -8,21 +8,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
 from wizard.text import clean
 from wizard.tree.models import Answer, Question
-from wizard.ui.screens import BREAKPOINTS
-from wizard.ui.widgets.code_panel import CodePanel
-from wizard.ui.widgets.number_input import AnswerValidator, NumberInput, number_hint
+from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.options import MAX_NUMBERED, OptionsList
-from wizard.ui.widgets.path_panel import PathPanel
 
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
-
+    from wizard.ui.widgets.code_panel import CodePanel
+    from wizard.ui.widgets.number_input import NumberInput
+    from wizard.ui.widgets.path_panel import PathPanel
 
 
 def choose_bindings() -> list[Binding]:
@@ -42,7 +42,7 @@ class QuestionScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes=layout_class())
         # The id of an answered question shown again to change its answer, or None.
         self.changing: str | None = None
         self._shown: tuple[str, Answer | None] | None = None
@@ -62,11 +62,9 @@ class QuestionScreen(Screen[None]):
                 yield Static(id="status")
                 yield Static(id="prompt")
                 yield Static(id="help")
-                yield Static(id="teaching")
-                yield NumberInput(id="number", validate_on=["submitted"])
-                yield Static(id="number-error")
-                yield Static("Enter: answer   Tab: the options   Backspace in the empty box: back", id="number-keys")
-                yield Static("or choose:", id="or")
+                # Mounted here when first needed, each in its place: the teaching note (t),
+                # the number box with its keys, the line that says why an answer was refused.
+                # Most launches need none of them for the first question, which then paints sooner.
                 yield OptionsList(id="options")
             # Filled right after the first paint (_complete); empty, it already holds its place,
             # so nothing moves when the panels arrive.
@@ -79,8 +77,14 @@ class QuestionScreen(Screen[None]):
         """The answers, the codes and the footer's keys, mounted once the first question is
         on screen: at launch they are empty or known by heart, and styling and laying them
         out first would double the time to the first question (bench/startup.py)."""
+        from textual.widgets import Footer
+
+        from wizard.ui.widgets.code_panel import CodePanel
+        from wizard.ui.widgets.path_panel import PathPanel
+
         await self.query_one("#side", Vertical).mount(PathPanel(id="path"), CodePanel(id="codes"))
         await self.mount(Footer())
+        self.refresh_bindings()  # the footer shows the keys once the screen's bindings are next updated
         self._completed = True
         self.refresh_view()
 
@@ -100,8 +104,8 @@ class QuestionScreen(Screen[None]):
         engine = app.engine
         question = self.shown_question()
         if self._completed:
-            self.query_one(PathPanel).show(engine.path, engine.pending, app.last_dropped)
-            self.query_one(CodePanel).show(engine.result(), loading=app.icd_loading)
+            cast("PathPanel", self.query_one("#path")).show(engine.path, engine.pending, app.last_dropped)
+            cast("CodePanel", self.query_one("#codes")).show(engine.result(), loading=app.icd_loading)
         if question is None:
             return
         current = engine.answers.get(question.id) if self.changing else None
@@ -133,32 +137,68 @@ class QuestionScreen(Screen[None]):
             self.refresh_bindings()
 
     def _show_teaching(self, question: Question) -> None:
-        teaching = self.query_one("#teaching", Static)
-        teaching.display = self.wizard.show_teaching
-        note = question.teaching or "No teaching note for this question."
-        teaching.update(Content.assemble(("Teaching: ", "bold"), clean(note)))
+        teaching = self._line("#teaching", needed=self.wizard.show_teaching, after="#help")
+        if teaching is not None:
+            teaching.display = self.wizard.show_teaching
+            note = question.teaching or "No teaching note for this question."
+            teaching.update(Content.assemble(("Teaching: ", "bold"), clean(note)))
+
+    def _line(self, selector: str, needed: bool, **place: str) -> Static | None:
+        """The Static `selector` of the question column, mounted at `place` (before= or
+        after= another) the first time it is needed; None while it has never been."""
+        try:
+            return self.query_one(selector, Static)
+        except NoMatches:
+            if not needed:
+                return None
+        line = Static(id=selector.removeprefix("#"))
+        self.query_one("#main", Vertical).mount(line, **place)  # type: ignore[arg-type]
+        return line
 
     def _show_answers(self, question: Question, current: Answer | None) -> None:
         options = self.query_one(OptionsList)
-        number = self.query_one(NumberInput)
         options.show(question, current)
         is_number = question.number is not None
-        number.display = is_number
-        self.query_one("#number-keys").display = is_number
-        self.query_one("#or").display = is_number and bool(question.options)
+        number = self._number_input(mount=is_number)
+        if number is not None:
+            number.display = is_number
+            self.query_one("#number-keys").display = is_number
+            self.query_one("#or").display = is_number and bool(question.options)
         self._error("")
-        if is_number:
-            number.validators = [AnswerValidator(question)]
-            number.placeholder = number_hint(question).capitalize()
-            number.value = str(current) if isinstance(current, int) else ""
+        if number is not None and is_number:
+            number.show(question, current)
             number.focus()
         else:
             options.focus()
 
+    def _number_input(self, mount: bool) -> NumberInput | None:
+        """The number box with its keys and "or choose:", mounted (with mount) the first time a
+        question asks for a number: most questions never do, and the first paint is quicker
+        without them. None until then."""
+        try:
+            return self.query_one("#number", Input)  # type: ignore[return-value]
+        except NoMatches:
+            if not mount:
+                return None
+        from wizard.ui.widgets.number_input import NumberInput
+
+        number = NumberInput(id="number", validate_on=["submitted"])
+        keys = Static("Enter: answer   Tab: the options   Backspace in the empty box: back", id="number-keys")
+        main = self.query_one("#main", Vertical)
+        if self.query("#number-error"):  # the box goes over the error line, its keys under it
+            main.mount(number, before="#number-error")
+            main.mount(keys, Static("or choose:", id="or"), after="#number-error")
+        else:
+            main.mount(number, keys, Static("or choose:", id="or"), before="#options")
+        return number
+
     def _error(self, text: str) -> None:
-        error = self.query_one("#number-error", Static)
-        error.update(Content(clean(text)))  # quotes what was typed: never markup
-        error.display = bool(text)
+        # Under the number box, or over the options while there is none.
+        place = {"after": "#number"} if self.query("#number") else {"before": "#options"}
+        error = self._line("#number-error", needed=bool(text), **place)
+        if error is not None:
+            error.update(Content(clean(text)))  # quotes what was typed: never markup
+            error.display = bool(text)
 
     # -- answering ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from wizard.quiz.cases import Case
-from wizard.ui.screens import BREAKPOINTS
+from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.code_entry import CodeEntry
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class QuizCaseScreen(Screen[None]):
     ]
 
     def __init__(self, case: Case, tabular: Any | None) -> None:
-        super().__init__()
+        super().__init__(classes=layout_class())
         self.case = case
         self.tabular = tabular
 

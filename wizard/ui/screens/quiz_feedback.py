@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Static
 from wizard.quiz.cases import Case
 from wizard.quiz.grading import Feedback, Grade
 from wizard.quiz.run import AnswerDifference, Graded
-from wizard.ui.screens import BREAKPOINTS
+from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.screens.quiz_case import note_content
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ class QuizFeedbackScreen(Screen[None]):
 
     def __init__(self, case: Case, graded: Graded, differences: list[AnswerDifference] | None, describe: Callable[[str], str]) -> None:
         """differences: for a walk, where its answers part from the case's (None when typed)."""
-        super().__init__()
+        super().__init__(classes=layout_class())
         self.case = case
         self.graded = graded
         self.differences = differences

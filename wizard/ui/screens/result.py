@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 from wizard.engine.result import CodeLine, Result
 from wizard.text import clean
 from wizard.tree.models import Tree
-from wizard.ui.screens import BREAKPOINTS
+from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
@@ -95,7 +95,7 @@ class ResultScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(classes=layout_class())
         self.show_why = False
         self._marks_key: tuple[object, ...] | None = None
 

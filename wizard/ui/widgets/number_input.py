@@ -6,7 +6,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input
 
 from wizard.engine.engine import AnswerError, check_answer
-from wizard.tree.models import Question
+from wizard.tree.models import Answer, Question
 
 
 def number_hint(question: Question) -> str:
@@ -41,6 +41,12 @@ class AnswerValidator(Validator):
 
 class NumberInput(Input):
     """Backspace in the empty field goes back a question, as it does everywhere else."""
+
+    def show(self, question: Question, current: Answer | None) -> None:
+        """Ask `question`: its range as the placeholder and the rule, `current` as the text."""
+        self.validators = [AnswerValidator(question)]
+        self.placeholder = number_hint(question).capitalize()
+        self.value = str(current) if isinstance(current, int) else ""
 
     def on_mount(self) -> None:
         # A blinking cursor would make screenshots of a headless run differ from run to run.
