@@ -116,7 +116,8 @@ def test_the_first_question_is_painted_before_the_icd_data_file_is_opened() -> N
 def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: Path) -> None:
     """As `wizard` starts it (a session store, a new session recorded from the first answer),
     with the tree in the cache: no pydantic model machinery is loaded until after the first
-    paint, when the session file's models come with the session."""
+    paint, when the session file's models come with the session; nor is transitions, whose
+    Machine the engine makes at the first answer."""
     out = run_fresh(
         f"""
         import asyncio, json, os, sys
@@ -141,7 +142,7 @@ def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: 
         def watch(self, screen, renderable):
             if isinstance(renderable, CompositorUpdate) and not events:
                 if prompt in "".join(renderable.render_segments(self.console).split()):
-                    events.append({{"pydantic": "pydantic.main" in sys.modules}})
+                    events.append({{"pydantic": "pydantic.main" in sys.modules, "transitions": "transitions" in sys.modules}})
             display(self, screen, renderable)
 
         def run(self, *a, **k):  # the real app, under Pilot instead of a terminal
@@ -163,5 +164,5 @@ def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: 
         """
     )
     result = json.loads(out)
-    assert result["first"] == {"pydantic": False}
+    assert result["first"] == {"pydantic": False, "transitions": False}  # the state machine comes with the first answer
     assert result["after"] is True and result["saved"] >= 1  # the session was written after the paint

@@ -466,6 +466,31 @@ async def test_switch_tree_from_the_palette_loads_another_tree(tmp_path) -> None
         await pilot.pause()
         assert app.title == "Other tree"
         assert app.engine.path == [] and app.loaded.path == other
+        await pilot.pause()
+        assert "Other tree — demo v1.0.0" in title_bar_text(app)  # the bar follows the title
+
+
+def title_bar_text(app: WizardApp) -> str:
+    from wizard.ui.widgets.title_bar import TitleBar
+
+    bar = app.screen.query_one(TitleBar)
+    return "".join(segment.text for strip in bar.render_lines(bar.region.reset_offset) for segment in strip)
+
+
+async def test_the_title_bar_shows_the_tree_and_its_icon_opens_the_command_palette() -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = title_bar_text(app)
+        assert text.startswith(" ⭘") and "Demo tree — demo v1.0.0" in text and len(text) == SIZE[0]
+        await pilot.click("TitleBar", offset=(20, 0))  # the title: nothing happens
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        await pilot.click("TitleBar", offset=(1, 0))  # the icon
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
 
 
 async def test_descriptions_arrive_from_the_worker_after_the_first_paint(monkeypatch) -> None:  # noqa: ANN001

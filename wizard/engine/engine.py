@@ -8,20 +8,24 @@ still apply are kept and the rest are dropped and reported.
 The Machine gets a state's transitions when the state is first left (they come from
 `flow_edges`, one question at a time), and the states they lead to then: a walk through a
 20,000-question tree wires the dozen states it visits, not every state and edge of the tree.
+The Machine itself is made at the first move: showing the first question needs none, and
+a launch then paints it without importing transitions.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-
-from transitions import Machine
+from typing import TYPE_CHECKING
 
 from wizard.engine.coder import Coder, Describer, answer_label
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
 from wizard.record import record
 from wizard.tree.models import Answer, Question, Stop, Tree
+
+if TYPE_CHECKING:
+    from transitions import Machine
 
 __all__ = ["DONE", "STOP_PREFIX", "AnswerError", "Engine", "Step", "check_answer", "flow_edges", "trigger_for", "triggers_of"]
 
@@ -112,18 +116,28 @@ class Engine:
         self._stops_reading = stops_by_question(tree, self.evaluator)
         self._wired: set[str] = set()
         self._flow = _Flow()
-        self._initial = self._first_question()
-        self.machine = Machine(
-            model=self._flow,
-            states=[self._initial],
-            initial=self._initial,
-            auto_transitions=False,
-            send_event=False,
-            ignore_invalid_triggers=False,
-        )
-        self._states = {self._initial}
+        self._initial = self._flow.state = self._first_question()
+        self._machine: Machine | None = None
+        self._states: set[str] = set()
 
     # -- building the machine -------------------------------------------------------------
+
+    @property
+    def machine(self) -> Machine:
+        if self._machine is None:
+            from transitions import Machine
+
+            state = self._flow.state
+            self._machine = Machine(
+                model=self._flow,
+                states=[state],
+                initial=state,
+                auto_transitions=False,
+                send_event=False,
+                ignore_invalid_triggers=False,
+            )
+            self._states = {state}
+        return self._machine
 
     def _first_question(self) -> str:
         for question in self.tree.questions:
@@ -137,13 +151,14 @@ class Engine:
             return
         self._wired.add(question_id)
         question = self._questions[question_id]
+        machine = self.machine
         for dest, condition in edges_from(self.tree, self._position[question_id], self._stops_reading):
             if dest not in self._states:
-                self.machine.add_state(dest)
+                machine.add_state(dest)
                 self._states.add(dest)
             conditions = [self._holds(condition)] if condition is not None else []
             for trigger in triggers_of(question):
-                self.machine.add_transition(trigger, question_id, dest, conditions=conditions)
+                machine.add_transition(trigger, question_id, dest, conditions=conditions)
 
     def _holds(self, condition: object):  # noqa: ANN202 - a transitions callback
         check = self.evaluator.compile(condition)  # type: ignore[arg-type]

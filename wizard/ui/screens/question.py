@@ -10,13 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
 from wizard.text import clean
 from wizard.tree.models import Answer, Question
 from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.options import MAX_NUMBERED, OptionsList
+from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
@@ -56,7 +57,7 @@ class QuestionScreen(Screen[None]):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield Static(id="status")

@@ -9,11 +9,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from wizard.quiz.cases import Case
 from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.code_entry import CodeEntry
+from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from wizard.ui.quiz_app import QuizApp
@@ -55,7 +56,7 @@ class QuizCaseScreen(Screen[None]):
         return cast("QuizApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="case"):
             yield Static(Content(self.case.title), id="case-title")
             with VerticalScroll(id="note", can_focus=False):

@@ -14,13 +14,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from wizard.quiz.cases import Case
 from wizard.quiz.grading import Feedback, Grade
 from wizard.quiz.run import AnswerDifference, Graded
 from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.screens.quiz_case import note_content
+from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from wizard.ui.quiz_app import QuizApp
@@ -140,7 +141,7 @@ class QuizFeedbackScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         grade = self.graded.grade
         how = "you walked the tree" if self.graded.mode == "walked" else "you typed the codes"
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="report"):
             yield Static(score_line(grade), id="score")
             yield Static(Content.assemble((self.case.title, "bold"), (f"  ({self.case.id}; {how})", "dim")), id="case-line")

@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from wizard.quiz.run import QuizRun
+from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from wizard.ui.quiz_app import QuizApp
@@ -69,7 +70,7 @@ class QuizSummaryScreen(Screen[None]):
         return cast("QuizApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="report"):
             yield Static(total_line(self.run), id="total")
             yield Static(cases_table(self.run), id="cases")

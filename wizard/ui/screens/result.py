@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Static
+from textual.widgets import Button, Checkbox, Footer, Static
 
 from wizard.engine.result import CodeLine, Result
 from wizard.text import clean
@@ -22,6 +22,7 @@ from wizard.ui.screens import BREAKPOINTS, layout_class
 from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
+from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
@@ -104,7 +105,7 @@ class ResultScreen(Screen[None]):
         return cast("WizardApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="body"):
             with VerticalScroll(id="main"):
                 yield Static(id="status")
