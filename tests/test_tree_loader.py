@@ -98,3 +98,25 @@ def test_non_utf8_file_is_reported(tmp_path):
 def test_condition_on_a_later_question_through_a_named_condition_is_rejected():
     problems = problems_of("later_dependency_named.toml")
     assert any("'encounter' is asked depending on 'chronic'" in p.message for p in problems)
+
+
+def test_the_collector_is_paused_while_loading_and_back_after_it() -> None:
+    import gc
+
+    from wizard.tree.loader import collector_paused
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused(keep=True):  # nested: the outer pause decides
+            assert not gc.isenabled()
+        assert not gc.isenabled() and gc.get_freeze_count() == frozen
+    assert gc.isenabled() and gc.get_freeze_count() == frozen  # nothing kept: the collector sees it all
+    try:
+        with collector_paused(keep=True):
+            kept = [[] for _ in range(1000)]
+        # What lives on was frozen (for a command about to end): the next pass does not rescan it.
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()

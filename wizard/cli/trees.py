@@ -12,19 +12,20 @@ from wizard.text import clean
 
 def cmd_lint(args: argparse.Namespace) -> int:
     from wizard.lint import LintCannotRun, count_text, lint_file
-    from wizard.tree.loader import shipped_tree_paths
+    from wizard.tree.loader import collector_paused, shipped_tree_paths
 
     paths = args.paths or shipped_tree_paths()
     if not paths:
         raise CliError("no tree files to check. Fix: name one, e.g. wizard lint trees/low_back_pain.toml.")
     reports = []
-    for path in paths:
-        try:
-            reports.append(lint_file(path))
-        except LintCannotRun as error:
-            raise CliError(str(error)) from None
-        except OSError as error:  # a path the system refuses to look at (too long, a loop)
-            raise CliError(f"{path}: cannot be read ({error.strerror or error}). Fix: check the path.") from None
+    with collector_paused(keep=True):  # the process ends once the reports are printed
+        for path in paths:
+            try:
+                reports.append(lint_file(path))
+            except LintCannotRun as error:
+                raise CliError(str(error)) from None
+            except OSError as error:  # a path the system refuses to look at (too long, a loop)
+                raise CliError(f"{path}: cannot be read ({error.strerror or error}). Fix: check the path.") from None
     if args.format == "json":
         print(json.dumps({"ok": all(not r.errors for r in reports), "files": [r.as_dict() for r in reports]}, indent=2))
     else:
