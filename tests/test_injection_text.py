@@ -42,3 +42,16 @@ def test_json_safe_keeps_the_data_and_shows_nothing_raw(text: str) -> None:
     written = json_safe(json.dumps({"k": text}, ensure_ascii=False))
     assert not obeyed(written)
     assert json.loads(written) == {"k": text}
+
+
+def test_no_printable_character_is_one_that_clean_removes() -> None:
+    """clean() and find_unsafe() return a printable text as it is without looking further:
+    that holds only while every character the patterns remove is one str.isprintable()
+    refuses. Checked over every code point."""
+    import re
+
+    from wizard.text import SEQUENCE, UNSAFE_CHAR
+
+    either = re.compile(f"{SEQUENCE}|{UNSAFE_CHAR}")
+    starts = [chr(c) for c in range(0x110000) if either.match(chr(c))]
+    assert starts and not [c for c in starts if c.isprintable()]

@@ -105,18 +105,21 @@ def test_the_collector_is_paused_while_loading_and_back_after_it() -> None:
 
     from wizard.tree.loader import collector_paused
 
-    assert gc.isenabled()
+    was_enabled = gc.isenabled()  # an earlier test may have left it off, as `wizard` does while starting
+    gc.enable()
     frozen = gc.get_freeze_count()
-    with collector_paused():
-        assert not gc.isenabled()
-        with collector_paused(keep=True):  # nested: the outer pause decides
-            assert not gc.isenabled()
-        assert not gc.isenabled() and gc.get_freeze_count() == frozen
-    assert gc.isenabled() and gc.get_freeze_count() == frozen  # nothing kept: the collector sees it all
     try:
+        with collector_paused():
+            assert not gc.isenabled()
+            with collector_paused(keep=True):  # nested: the outer pause decides
+                assert not gc.isenabled()
+            assert not gc.isenabled() and gc.get_freeze_count() == frozen
+        assert gc.isenabled() and gc.get_freeze_count() == frozen  # nothing kept: the collector sees it all
         with collector_paused(keep=True):
             kept = [[] for _ in range(1000)]
         # What lives on was frozen (for a command about to end): the next pass does not rescan it.
         assert gc.isenabled() and gc.get_freeze_count() >= frozen + len(kept)
     finally:
         gc.unfreeze()
+        if not was_enabled:
+            gc.disable()

@@ -16,25 +16,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # A whole escape sequence, 7-bit (ESC ...) or 8-bit (a C1 introducer), so that its payload
 # (an OSC 52 clipboard text, a CSI's parameters) goes with it rather than being shown:
-SEQUENCE = re.compile(
-    "|".join(
-        (
-            # CSI: parameters, intermediates, a final byte (an unfinished one is cut short).
-            r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?",
-            # OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or 0x9c), or the line end.
-            r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?",
-            # Any other ESC sequence: intermediates and a final byte (ESC c resets the terminal).
-            r"\x1b[\x20-\x2f]*[\x30-\x7e]?",
-        )
+SEQUENCE = "|".join(
+    (
+        # CSI: parameters, intermediates, a final byte (an unfinished one is cut short).
+        r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?",
+        # OSC, DCS, SOS, PM, APC: a string up to BEL or ST (ESC \ or 0x9c), or the line end.
+        r"(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?",
+        # Any other ESC sequence: intermediates and a final byte (ESC c resets the terminal).
+        r"\x1b[\x20-\x2f]*[\x30-\x7e]?",
     )
 )
 # What remains unsafe one character at a time: C0 controls but tab and newline, DEL, C1,
 # the Bidi_Control characters, and lone surrogates (argv bytes that are not UTF-8).
-UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-UNSAFE = re.compile(f"{SEQUENCE.pattern}|{UNSAFE_CHAR.pattern}")
+UNSAFE_CHAR = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+# Every character the patterns match is a control (Cc), format (Cf) or surrogate (Cs)
+# character, none of which str.isprintable() accepts: printable text needs no pattern.
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """SEQUENCE, UNSAFE_CHAR and either, compiled the first time a text is not printable:
+    compiling them takes a millisecond or so that a launch mostly does without."""
+    return re.compile(SEQUENCE), re.compile(UNSAFE_CHAR), re.compile(f"{SEQUENCE}|{UNSAFE_CHAR}")
+
 
 _NAMES = {0x00: "NUL", 0x07: "BEL", 0x08: "BS", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL", 0x9B: "CSI", 0x9D: "OSC"}
 
@@ -44,10 +52,13 @@ def clean(text: str) -> str:
 
     A lone surrogate becomes U+FFFD so that the text can always be written as UTF-8.
     """
-    if not UNSAFE.search(text):
+    if text.isprintable():
         return text  # the common case, and no copy
-    text = SEQUENCE.sub("", text)
-    return UNSAFE_CHAR.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+    sequence, unsafe_char, unsafe = _patterns()
+    if not unsafe.search(text):
+        return text
+    text = sequence.sub("", text)
+    return unsafe_char.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
 
 
 def one_line(text: str) -> str:
@@ -60,7 +71,7 @@ _BREAKS = {ord("\n"): " ", ord("\t"): " "}
 
 def find_unsafe(text: str) -> tuple[int, str] | None:
     """The position and a name of the first character clean() would remove, or None."""
-    match = UNSAFE_CHAR.search(text)
+    match = None if text.isprintable() else _patterns()[1].search(text)
     if match is None:
         return None
     return match.start(), describe_char(match.group())
@@ -81,7 +92,7 @@ def json_safe(text: str) -> str:
     Only valid on JSON: outside strings such characters cannot occur, and inside them the
     escape decodes to the same character, so the data is kept exactly.
     """
-    return UNSAFE_CHAR.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _patterns()[1].sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-__all__ = ["SEQUENCE", "UNSAFE", "UNSAFE_CHAR", "clean", "describe_char", "find_unsafe", "json_safe", "one_line"]
+__all__ = ["clean", "describe_char", "find_unsafe", "json_safe", "one_line"]

@@ -130,6 +130,9 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
         if self.icd_loading:
             self.call_after_refresh(self.load_tabular)
+        # The engine makes its state machine at the first move; made now, while the first
+        # question is read, it is not part of the first answer's time.
+        self.call_after_refresh(lambda: self.engine.machine)
         self.call_after_refresh(self._settle_memory)
 
     # -- memory ---------------------------------------------------------------------------

@@ -77,7 +77,9 @@ class QuestionScreen(Screen[None]):
     async def _complete(self) -> None:
         """The answers, the codes and the footer's keys, mounted once the first question is
         on screen: at launch they are empty or known by heart, and styling and laying them
-        out first would double the time to the first question (bench/startup.py)."""
+        out first would double the time to the first question (bench/startup.py). The number
+        box too, hidden until a question asks for a number: mounting it then (a new kind of
+        widget, whose styles Textual must add) would slow that answer."""
         from textual.widgets import Footer
 
         from wizard.ui.widgets.code_panel import CodePanel
@@ -85,6 +87,8 @@ class QuestionScreen(Screen[None]):
 
         await self.query_one("#side", Vertical).mount(PathPanel(id="path"), CodePanel(id="codes"))
         await self.mount(Footer())
+        shown = self.shown_question()
+        self._show_number_box(self._number_input(mount=True), shown)
         self.refresh_bindings()  # the footer shows the keys once the screen's bindings are next updated
         self._completed = True
         self.refresh_view()
@@ -161,10 +165,7 @@ class QuestionScreen(Screen[None]):
         options.show(question, current)
         is_number = question.number is not None
         number = self._number_input(mount=is_number)
-        if number is not None:
-            number.display = is_number
-            self.query_one("#number-keys").display = is_number
-            self.query_one("#or").display = is_number and bool(question.options)
+        self._show_number_box(number, question)
         self._error("")
         if number is not None and is_number:
             number.show(question, current)
@@ -172,10 +173,18 @@ class QuestionScreen(Screen[None]):
         else:
             options.focus()
 
+    def _show_number_box(self, number: NumberInput | None, question: Question | None) -> None:
+        """Show the number box, its keys and "or choose:" for a numeric question, else hide them."""
+        if number is None:
+            return
+        is_number = question is not None and question.number is not None
+        number.display = is_number
+        self.query_one("#number-keys").display = is_number
+        self.query_one("#or").display = is_number and bool(question and question.options)
+
     def _number_input(self, mount: bool) -> NumberInput | None:
-        """The number box with its keys and "or choose:", mounted (with mount) the first time a
-        question asks for a number: most questions never do, and the first paint is quicker
-        without them. None until then."""
+        """The number box with its keys and "or choose:", mounted (with mount) just after the
+        first paint, or before it when the first question asks for a number. None until then."""
         try:
             return self.query_one("#number", Input)  # type: ignore[return-value]
         except NoMatches:
