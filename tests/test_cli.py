@@ -153,3 +153,16 @@ def test_headless_path_does_not_import_textual(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_refused_launch_of_the_ui_leaves_the_garbage_collector_on(capsys):
+    """The UI turns the collector off while it starts; a launch refused before that (here a
+    label given to a resumed session) must not leave it off for the rest of the process."""
+    import gc
+
+    from wizard.cli import main
+
+    gc.enable()
+    assert main(["--resume", "anything", "--label", "x"]) == 2
+    assert "--label names a new session" in capsys.readouterr().err
+    assert gc.isenabled()

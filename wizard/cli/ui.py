@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    # No cyclic garbage collection until the first question is painted: see
-    # WizardApp._settle_memory, which turns it back on.
-    gc.disable()
     # The UI records into args.session_store; with --resume it continues args.resume_session
     # (loaded, and claimed so that no other process records over it).
     args.session_store = session_store(args)
@@ -37,11 +34,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     else:
         loaded = load_tree_or_exit(args.tree)
         _check_label(args.label)
+    # No cyclic garbage collection from here until the first question is painted: see
+    # WizardApp._settle_memory, which turns it back on. On again here too, however the UI
+    # ended, so that a caller in the same process (a test) gets it back.
+    gc.disable()
     try:
-        from wizard.ui.app import run_app
-    except ImportError:
-        raise CliError("the terminal UI is not available in this build. Fix: use 'wizard run' for a headless run.") from None
-    return run_app(loaded, args)
+        try:
+            from wizard.ui.app import run_app
+        except ImportError:
+            raise CliError("the terminal UI is not available in this build. Fix: use 'wizard run' for a headless run.") from None
+        return run_app(loaded, args)
+    finally:
+        gc.enable()
 
 
 def _recorded_tree(session: Session) -> Path | None:
