@@ -44,7 +44,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 FULL_PASS_HEADROOM = 5
 
 
-def wizard_commands() -> type[Provider]:
+def palette_commands() -> type[Provider]:
     """The palette's own commands, imported when the palette first opens."""
     from wizard.ui.commands import WizardCommands
 
@@ -58,7 +58,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
     # screen is the default screen: a mode would load them when it starts, which makes
     # Textual parse every stylesheet again just before the first paint (about 25 ms).
     CSS_PATH = ["app.tcss", "screens/question.tcss"]
-    COMMANDS = App.COMMANDS | {wizard_commands}
+    COMMANDS = App.COMMANDS | {palette_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b,backspace", "back", "Back", key_display="b", id="back", tooltip="Undo the last answer"),
         Binding("r", "restart", "Restart", id="restart", tooltip="Clear every answer (asks first)"),

@@ -63,9 +63,9 @@ class QuestionScreen(Screen[None]):
                 yield Static(id="status")
                 yield Static(id="prompt")
                 yield Static(id="help")
-                # Mounted here when first needed, each in its place: the teaching note (t),
-                # the number box with its keys, the line that says why an answer was refused.
-                # Most launches need none of them for the first question, which then paints sooner.
+                # Mounted here later, each in its place: the number box with its keys just
+                # after the first paint (_complete); the teaching note (t) and the line that
+                # says why an answer was refused when first needed. The first paint is sooner.
                 yield OptionsList(id="options")
             # Filled right after the first paint (_complete); empty, it already holds its place,
             # so nothing moves when the panels arrive.
