@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from wizard.cli.common import EXIT_USAGE
+from wizard.export import FORMATS
 from wizard.text import clean
 
-FORMATS = ("text", "markdown", "json", "fhir")
 SESSIONS_HELP = "sessions folder (default: $WIZARD_SESSIONS_DIR, else sessions/ of the checkout, else the user data folder)"
 ID_HELP = "a session id, or the start of one"
 

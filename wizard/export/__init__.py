@@ -1,11 +1,28 @@
 """Exports of a run or a saved session: text, markdown, json and a FHIR R4 Bundle.
 
-Every format is rendered from one `Transcript`, so they never disagree.
+Every format is rendered from one `Transcript`, so they never disagree. The transcript's names
+(and the engine behind them) are imported when first used (PEP 562): the command line's parser
+reads FORMATS without them.
 """
 
-from wizard.export.transcript import Transcript, TreeRef, transcript_from_engine
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wizard.export.transcript import Transcript, TreeRef, transcript_from_engine
 
 FORMATS = ("text", "markdown", "json", "fhir")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in ("Transcript", "TreeRef", "transcript_from_engine"):
+        raise AttributeError(f"module 'wizard.export' has no attribute '{name}'")
+    from wizard.export import transcript
+
+    value = getattr(transcript, name)
+    globals()[name] = value
+    return value
 
 
 def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None) -> str:

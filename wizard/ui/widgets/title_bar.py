@@ -1,4 +1,4 @@
-"""The line at the top of the question screen: the command palette's icon and the tree's title."""
+"""The line at the top of every screen: the command palette's icon and the app's title."""
 
 from __future__ import annotations
 
