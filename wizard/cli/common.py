@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from wizard.icd.release_check import ReleaseCheck
     from wizard.sessions import SessionStore
     from wizard.tree.loader import LoadedTree
 
@@ -31,6 +32,22 @@ def load_tree_or_exit(path: Path | None) -> LoadedTree:
         return load_tree(path or default_tree_path())
     except TreeError as error:
         raise CliError(f"the tree cannot be used:\n{error}\nRun 'wizard lint <file>' for every problem.") from None
+
+
+def open_release(args: argparse.Namespace, tree_release: str) -> ReleaseCheck:
+    """The release check for the date of service given (today by default): the release in
+    force that day, or the nearest installed one with a notice; only its data file is read."""
+    from datetime import date
+
+    from wizard.icd.release_check import open_release_check
+
+    day = getattr(args, "date_of_service", None) or date.today()
+    try:
+        return open_release_check(day, tree_release, getattr(args, "icd_dir", None))
+    except LookupError as error:
+        raise CliError(f"{error}. Fix: reinstall wizard (it bundles one), or import one with 'wizard icd import'.") from None
+    except (OSError, ValueError) as error:
+        raise CliError(f"the ICD-10-CM data cannot be read: {error}. Fix: import the release again with 'wizard icd import'.") from None
 
 
 MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines

@@ -15,6 +15,8 @@ from wizard.export import FORMATS
 from wizard.text import clean
 
 SESSIONS_HELP = "sessions folder (default: $WIZARD_SESSIONS_DIR, else sessions/ of the checkout, else the user data folder)"
+ICD_DIR_HELP = "folder of imported ICD-10-CM releases (default: $WIZARD_ICD_DIR, else the user data folder's icd/)"
+DATE_HELP = "the encounter's date of service, YYYY-MM-DD (default: today); codes are checked against the release in force that day"
 ID_HELP = "a session id, or the start of one"
 
 
@@ -25,9 +27,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, clean(f"{self.prog}: {message}. Run '{self.prog} --help' for the options.\n"))
 
 
+def date_of_service(text: str):  # noqa: ANN201 - a datetime.date, imported here
+    """An argparse type: a date of service, or a message that says how to write one."""
+    from wizard.icd.releases import parse_date_of_service
+
+    try:
+        return parse_date_of_service(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="wizard", description="Walk a decision tree to a sequenced ICD-10-CM code set.")
     parser.add_argument("--tree", type=Path, help="tree file (default: the shipped low back pain tree)")
+    parser.add_argument("--date-of-service", type=date_of_service, metavar="YYYY-MM-DD", help=DATE_HELP)
+    parser.add_argument("--icd-dir", type=Path, metavar="DIR", help=ICD_DIR_HELP)
     parser.add_argument("--version", action="version", version=_version())
     parser.add_argument("--sessions", type=Path, metavar="DIR", help=SESSIONS_HELP)
     parser.add_argument("--resume", nargs="?", const="", metavar="ID", help="resume a saved session (default: the latest one in progress)")
@@ -37,8 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     # not overwrite a folder given to `sessions` before it.
     folder = argparse.ArgumentParser(add_help=False)
     folder.add_argument("--sessions", type=Path, dest="sub_sessions", metavar="DIR", default=argparse.SUPPRESS, help=SESSIONS_HELP)
+    # The ICD folder, after a command's name too (SUPPRESS: the one given before it stands).
+    icd_dir = argparse.ArgumentParser(add_help=False)
+    icd_dir.add_argument("--icd-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=ICD_DIR_HELP)
 
-    run = commands.add_parser("run", help="run a tree headless from an answers file", parents=[folder])
+    run = commands.add_parser("run", help="run a tree headless from an answers file", parents=[folder, icd_dir])
+    run.add_argument("--date-of-service", type=date_of_service, metavar="YYYY-MM-DD", default=argparse.SUPPRESS, help=DATE_HELP)
     run.add_argument("--tree", type=Path, dest="run_tree", help="tree file (default: the shipped tree)")
     run.add_argument("--answers", type=Path, required=True, help="TOML file with an [answers] table")
     run.add_argument("--format", choices=FORMATS, default="text")
@@ -61,9 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", help=ID_HELP)
     delete.add_argument("--yes", action="store_true", help="do not ask")
 
-    lint = commands.add_parser("lint", help="check trees: schema, references, codes, every path")
+    lint = commands.add_parser("lint", help="check trees: schema, references, codes, every path", parents=[icd_dir])
     lint.add_argument("paths", nargs="*", type=Path, help="tree files (default: every shipped tree)")
     lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--release", metavar="FY", help="check against this installed ICD-10-CM release, e.g. FY2027 (default: the one each tree names)")
+
+    icd = commands.add_parser("icd", help="the installed ICD-10-CM releases: list, import, diff", parents=[icd_dir])
+    icd_actions = icd.add_subparsers(dest="icd_action", metavar="ACTION", parser_class=_Parser)
+    listing = icd_actions.add_parser("list", help="the installed releases and the one in force on a date", parents=[icd_dir])
+    listing.add_argument("--date", type=date_of_service, metavar="YYYY-MM-DD", help="the date to mark the release in force on (default: today)")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    importing = icd_actions.add_parser("import", help="install a release from the official CDC/CMS files (never downloads)", parents=[icd_dir])
+    importing.add_argument("files", nargs="+", type=Path, metavar="PATH", help="the tabular XML and the codes list, or the zips that hold them, in any order")
+    importing.add_argument("--effective", type=date_of_service, metavar="YYYY-MM-DD", help="the date an update takes effect (e.g. 2026-04-01); default: October 1 of its year")
+    importing.add_argument("--replace", action="store_true", help="install even though the release is installed from other files")
+    diff = icd_actions.add_parser("diff", help="what changed between two installed releases", parents=[icd_dir])
+    diff.add_argument("old", metavar="FROM", help="a release id, e.g. FY2026")
+    diff.add_argument("new", metavar="TO", help="a release id, e.g. FY2027")
+    diff.add_argument("--tree", type=Path, dest="diff_tree", metavar="TREE", help="only the changes that touch the codes this tree can produce")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
 
     quiz = commands.add_parser("quiz", help="trainee mode: code a case and see why (the TUI without options)", parents=[folder])
     quiz.add_argument("--list", action="store_true", help="list the case ids")

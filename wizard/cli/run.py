@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from wizard.cli.common import EXIT_OK, EXIT_UNANSWERED, CliError, load_tree_or_exit, patient_ref, read_answers, session_store
+from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, CliError, load_tree_or_exit, open_release, patient_ref, read_answers, session_store
 from wizard.text import clean
 
 if TYPE_CHECKING:
@@ -19,7 +19,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wizard.engine.engine import Engine
     from wizard.engine.headless import check_answers, walk
     from wizard.export import ExportError, render, transcript_from_engine
-    from wizard.icd import load_tabular
 
     loaded = load_tree_or_exit(args.run_tree or args.tree)
     answers = read_answers(args.answers)
@@ -27,7 +26,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if problems:
         lines = "\n".join(f"  answers.{p.question}: {p.message}" for p in problems)
         raise CliError(f"{args.answers}: answers that tree '{loaded.tree.tree.id}' does not take:\n{lines}")
-    engine = Engine(loaded.tree, load_tabular())
+    check = open_release(args, loaded.tree.tree.icd10cm_release)
+    engine = Engine(loaded.tree)
+    engine.use_release(check, check.tabular)
     missing = walk(engine, answers)
     if missing is not None:
         question = missing.question
@@ -52,6 +53,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not_saved is not None:
         # The result is printed all the same, so that a full or read-only folder loses nothing.
         raise CliError(not_saved)
+    invalid = transcript.result.errors
+    if invalid:
+        # The codes are printed with their errors; the exit code tells a script not to file them.
+        codes = ", ".join(line.code for line in invalid)
+        print(clean(f"wizard: {len(invalid)} code(s) not valid on the date of service {transcript.result.date_of_service}: {codes} (the output says why)."), file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 

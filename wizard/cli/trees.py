@@ -17,11 +17,12 @@ def cmd_lint(args: argparse.Namespace) -> int:
     paths = args.paths or shipped_tree_paths()
     if not paths:
         raise CliError("no tree files to check. Fix: name one, e.g. wizard lint trees/low_back_pain.toml.")
+    tabular, release_for = lint_releases(args)
     reports = []
     with collector_paused(keep=True):  # the process ends once the reports are printed
         for path in paths:
             try:
-                reports.append(lint_file(path))
+                reports.append(lint_file(path, tabular, release_for))
             except LintCannotRun as error:
                 raise CliError(str(error)) from None
             except OSError as error:  # a path the system refuses to look at (too long, a loop)
@@ -41,6 +42,21 @@ def cmd_lint(args: argparse.Namespace) -> int:
                 + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
             )
     return EXIT_PROBLEMS if any(r.errors for r in reports) else EXIT_OK
+
+
+def lint_releases(args: argparse.Namespace):  # noqa: ANN201
+    """The tabular of --release for every tree, or a way to find the release each tree names."""
+    from wizard.cli.icd import installed, load_release, named_release
+
+    found = installed(args)
+    if args.release:
+        return load_release(named_release(found, args.release)), None
+
+    def release_for(name: str):  # noqa: ANN202 - a Tabular, or None for the bundled default
+        release = found.find(name)
+        return load_release(release) if release is not None else None
+
+    return None, release_for
 
 
 def cmd_graph(args: argparse.Namespace) -> int:

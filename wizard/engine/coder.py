@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
 from typing import Protocol
 
 from wizard.engine.conditions import ConditionEvaluator
@@ -25,6 +26,19 @@ class Describer(Protocol):
     def description(self, code: str) -> str: ...
 
     def excludes1_conflicts(self, codes: list[str]) -> list: ...
+
+
+class ReleaseCheck(Protocol):
+    """The codes against the release in force on the date of service (wizard.icd.release_check)."""
+
+    date_of_service: date
+    release_in_force: str | None
+
+    def notices(self) -> list[tuple[str, str]]: ...
+
+    def code_problem(self, code: str) -> str | None: ...
+
+    def code_notice(self, code: str) -> str | None: ...
 
 
 class TemplateError(ValueError):
@@ -133,18 +147,32 @@ class Coder:
 
     # -- the whole result ---------------------------------------------------------------
 
-    def result(self, answers: Mapping[str, Answer], complete: bool, stop: Stop | None = None) -> Result:
+    def result(
+        self,
+        answers: Mapping[str, Answer],
+        complete: bool,
+        stop: Stop | None = None,
+        date_of_service: date | None = None,
+        release_check: ReleaseCheck | None = None,
+    ) -> Result:
+        """The code set for these answers; with a release check, each code is checked against
+        the release in force on the date of service (the check's date wins over the one given)."""
         built, warnings = self.codes(answers)
         codes = [code for code, _ in built]
-        lines = tuple(self._line(index, code, rule, answers) for index, (code, rule) in enumerate(built))
+        lines = tuple(self._line(index, code, rule, answers, release_check) for index, (code, rule) in enumerate(built))
         checklist = self._checklist(answers, codes, [rule for _, rule in built])
         warnings += self._rule_warnings(built)
         warnings += self._excludes1_warnings(codes)
         release = self.describer.release if self.describer else self.tree.tree.icd10cm_release
         stop_info = StopInfo(stop.id, stop.message, tuple(str(c) for c in stop.cite)) if stop else None
-        return Result(lines, checklist, tuple(warnings), complete, stop_info, release)
+        in_force = None
+        if release_check is not None:
+            warnings += _release_warnings(release_check, codes)
+            date_of_service, in_force = release_check.date_of_service, release_check.release_in_force
+        day = date_of_service.isoformat() if date_of_service else ""
+        return Result(lines, checklist, tuple(warnings), complete, stop_info, release, date_of_service=day, release_in_force=in_force)
 
-    def _line(self, index: int, code: str, rule: Rule, answers: Mapping[str, Answer]) -> CodeLine:
+    def _line(self, index: int, code: str, rule: Rule, answers: Mapping[str, Answer], release_check: ReleaseCheck | None = None) -> CodeLine:
         role_of_slot = self._slot_role[rule.slot]
         if role_of_slot == "external_cause":
             role = "external cause"
@@ -163,6 +191,7 @@ class Coder:
             because=self.because(rule, answers),
             cite=tuple(str(c) for c in rule.cite),
             confidence=rule.confidence,
+            error=(release_check.code_problem(code) or "") if release_check is not None else "",
         )
 
     def because(self, rule: Rule, answers: Mapping[str, Answer]) -> tuple[Because, ...]:
@@ -213,6 +242,16 @@ class Coder:
             )
             warnings.append(Warning(f"excludes1:{conflict.code}:{conflict.excluded}", "excludes1", text, (conflict.code, conflict.excluded)))
         return warnings
+
+
+def _release_warnings(check: ReleaseCheck, codes: list[str]) -> list[Warning]:
+    """The release notices (kind ``release``) and the titles that changed (kind ``retitled``)."""
+    warnings = [Warning(key, "release", text) for key, text in check.notices()]
+    for code in codes:
+        notice = check.code_notice(code)
+        if notice:
+            warnings.append(Warning(f"retitled:{code}", "retitled", notice, (code,)))
+    return warnings
 
 
 def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING
 
-from wizard.engine.coder import Coder, Describer, answer_label
+from wizard.engine.coder import Coder, Describer, ReleaseCheck, answer_label
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
 from wizard.engine.result import Result
 from wizard.record import record
@@ -99,9 +100,13 @@ def check_answer(question: Question, value: object) -> Answer:
 class Engine:
     """Runs one tree for one encounter."""
 
-    def __init__(self, tree: Tree, describer: Describer | None = None) -> None:
+    def __init__(self, tree: Tree, describer: Describer | None = None, date_of_service: date | None = None) -> None:
         self.tree = tree
         self.coder = Coder(tree, describer)
+        # The encounter's date of service; the release check (set by use_release) checks the
+        # codes against the ICD-10-CM release in force that day.
+        self.date_of_service = date_of_service
+        self.release_check: ReleaseCheck | None = None
         self.evaluator = self.coder.evaluator
         self._answers: list[tuple[str, Answer]] = []
         # The same answers as a mapping, kept in step with the stack: the machine's conditions
@@ -307,6 +312,18 @@ class Engine:
 
     # -- results --------------------------------------------------------------------------
 
+    def blank(self, tree: Tree | None = None) -> Engine:
+        """A new engine for the same encounter: describer, date of service and release check, no answers."""
+        fresh = Engine(tree or self.tree, self.coder.describer, self.date_of_service)
+        fresh.release_check = self.release_check
+        return fresh
+
+    def use_release(self, check: ReleaseCheck, describer: Describer) -> None:
+        """Check the codes against a release (its tabular also describes them) from now on."""
+        self.release_check = check
+        self.date_of_service = check.date_of_service
+        self.coder.describer = describer
+
     def result(self) -> Result:
         """The code set as it stands (complete once the tree has ended)."""
-        return self.coder.result(self.answers, complete=self.finished, stop=self.stop)
+        return self.coder.result(self.answers, complete=self.finished, stop=self.stop, date_of_service=self.date_of_service, release_check=self.release_check)

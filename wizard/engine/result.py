@@ -34,6 +34,8 @@ class CodeLine:
     because: tuple[Because, ...]
     cite: tuple[str, ...]
     confidence: str = "high"
+    # Why the code is not valid in the release in force on the date of service ("" when it is).
+    error: str = ""
 
     def reason_line(self) -> str:
         """The one-line reason shown beside the code: rule, answers, citation, confidence."""
@@ -69,7 +71,7 @@ class ChecklistItem:
 @record
 class Warning:
     id: str
-    kind: str  # excludes1, rule, billable, template
+    kind: str  # excludes1, rule, template, release (the release in force), retitled
     text: str
     codes: tuple[str, ...] = ()
 
@@ -93,7 +95,15 @@ class Result:
     stop: StopInfo | None = None
     release: str = ""
     notes: tuple[str, ...] = ()
+    date_of_service: str = ""  # YYYY-MM-DD
+    # The release in force on the date of service; None when it is not installed (or unknown).
+    release_in_force: str | None = None
 
     @property
     def code_list(self) -> list[str]:
         return [c.code for c in self.codes]
+
+    @property
+    def errors(self) -> list[CodeLine]:
+        """The codes that are not valid in the release in force on the date of service."""
+        return [c for c in self.codes if c.error]

@@ -2,9 +2,13 @@
 
 The Bundle holds, in this order:
 
+* the Encounter: its period is the date of service (start and end that day), status
+  finished (in-progress while the tree is not done), class ambulatory (the tree codes
+  outpatient encounters, Guidelines section IV);
 * one Condition per code, in reporting order: `code.coding` is ICD-10-CM
   (`http://hl7.org/fhir/sid/icd-10-cm`, dotted code, the official description as display),
-  category `encounter-diagnosis`. R4 has no element for a diagnosis's place on a claim
+  category `encounter-diagnosis`, `coding.version` the release the code was checked against,
+  `encounter` the Encounter above. R4 has no element for a diagnosis's place on a claim
   (that is Encounter.diagnosis.rank or Claim.diagnosis.sequence, which we cannot fill
   without an encounter), so the sequence is recorded twice on each Condition: as the
   extension SEQUENCE_EXTENSION (valuePositiveInt, 1 = first-listed) and in a note that
@@ -12,7 +16,8 @@ The Bundle holds, in this order:
 * a QuestionnaireResponse with the answered path (option answers as valueCoding with the
   option id as code and the label as display, numbers as valueInteger);
 * a Provenance whose targets are all of the above, naming the app and its version, the
-  tree (id, version, sha256) and the ICD-10-CM release.
+  tree (id, version, sha256), the ICD-10-CM release the codes were checked against and the
+  one in force on the date of service (or that it was not installed).
 
 The subject is the placeholder `Patient/example`, marked as such in its display, unless a
 patient reference is given. Entry ids are UUIDs derived from the session (or the run), so
@@ -36,6 +41,7 @@ CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
+ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 # Not a published extension: a placeholder canonical (the .example domain is reserved) until
 # the project publishes a StructureDefinition for it.
 SEQUENCE_EXTENSION = "https://wizard-lbp.example/fhir/StructureDefinition/diagnosis-sequence"
@@ -93,7 +99,9 @@ def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
         subject = {"reference": check_patient_ref(patient_ref)}
     else:
         subject = {"reference": PLACEHOLDER_PATIENT, "display": PLACEHOLDER_DISPLAY}
-    entries = [(urn(f"condition/{n}"), _condition(t, n, subject, when)) for n in range(1, len(t.result.codes) + 1)]
+    encounter = urn("encounter")
+    entries = [(encounter, _encounter(t, subject))]
+    entries += [(urn(f"condition/{n}"), _condition(t, n, subject, when, encounter)) for n in range(1, len(t.result.codes) + 1)]
     entries.append((urn("questionnaire-response"), _questionnaire_response(t, subject, when)))
     entries.append((urn("provenance"), _provenance(t, [url for url, _ in entries], when)))
     bundle = {
@@ -109,13 +117,27 @@ def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
 
 def _run_key(t: Transcript) -> str:
     """A stable key for a run that has no session id: the tree and the answers."""
-    text = "|".join([t.tree.sha256, t.tree.id, *(f"{s.question}={s.answer}" for s in t.path)])
+    text = "|".join([t.tree.sha256, t.tree.id, t.result.date_of_service, *(f"{s.question}={s.answer}" for s in t.path)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _condition(t: Transcript, sequence: int, subject: dict, when: str) -> dict:
+def _encounter(t: Transcript, subject: dict) -> dict:
+    encounter = {
+        "resourceType": "Encounter",
+        "status": "finished" if t.result.complete else "in-progress",
+        "class": {"system": ACT_CODE, "code": "AMB", "display": "ambulatory"},
+        "subject": subject,
+    }
+    if t.result.date_of_service:
+        encounter["period"] = {"start": t.result.date_of_service, "end": t.result.date_of_service}
+    return encounter
+
+
+def _condition(t: Transcript, sequence: int, subject: dict, when: str, encounter: str) -> dict:
     line = t.result.codes[sequence - 1]
     coding = {"system": ICD10CM, "code": line.code}
+    if t.release:
+        coding["version"] = t.release
     official = line.description and not line.description.startswith("(")
     if official:
         coding["display"] = line.description
@@ -126,9 +148,12 @@ def _condition(t: Transcript, sequence: int, subject: dict, when: str) -> dict:
         "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis", "display": "Encounter Diagnosis"}]}],
         "code": {"coding": [coding], "text": line.description if official else line.code},
         "subject": subject,
+        "encounter": {"reference": encounter},
         "recordedDate": when,
         "note": [{"text": f"Reporting sequence {sequence} of {len(t.result.codes)} ({line.role}). Why: {line.reason_line()}"}],
     }
+    if line.error:
+        condition["note"].append({"text": f"Not valid on the date of service: {line.error}"})
     if not t.result.complete:
         # The tree was left before its end: the code set may still change.
         condition["verificationStatus"] = {"coding": [{"system": CONDITION_VERIFICATION, "code": "provisional", "display": "Provisional"}]}
@@ -170,6 +195,18 @@ def _provenance(t: Transcript, targets: list[str], when: str) -> dict:
         ],
         "entity": [
             {"role": "source", "what": {"display": f"Decision tree '{tree.title}' ({tree.id} v{tree.version}{sha})"}},
-            {"role": "source", "what": {"display": f"ICD-10-CM {t.release}"}},
+            {"role": "source", "what": {"display": f"ICD-10-CM {t.release}: the release the codes were checked against"}},
+            *_in_force(t),
         ],
     }
+
+
+def _in_force(t: Transcript) -> list[dict]:
+    """What the Provenance says of the release in force on the date of service."""
+    day, in_force = t.result.date_of_service, t.result.release_in_force
+    if not day:
+        return []
+    said = f"ICD-10-CM {in_force}: the release in force on the date of service {day}" if in_force else (
+        f"The ICD-10-CM release in force on the date of service {day} was not installed; the codes were checked against {t.release}"
+    )
+    return [{"role": "source", "what": {"display": said}}]

@@ -15,6 +15,8 @@ def transcript_dict(t: Transcript) -> dict[str, object]:
     return {
         "tree": t.tree.as_dict(),
         "icd10cm_release": t.release,
+        "release_in_force": result.release_in_force,
+        "date_of_service": result.date_of_service or None,
         "app_version": t.app_version,
         "session_id": t.session_id,
         "label": t.label,
@@ -31,6 +33,7 @@ def transcript_dict(t: Transcript) -> dict[str, object]:
                 "rule": line.rule,
                 "cite": list(line.cite),
                 "confidence": line.confidence,
+                "error": line.error or None,
             }
             for index, line in enumerate(result.codes)
         ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.export.transcript import Transcript
+from wizard.export.transcript import Transcript, release_line
 from wizard.text import clean, one_line
 
 # Markdown syntax in the data (links, images, HTML, emphasis, table cells) is shown as written:
@@ -22,6 +22,9 @@ def _code(text: str) -> str:
 def render_markdown(t: Transcript) -> str:
     result = t.result
     out = [f"# ICD-10-CM coding summary ({_cell(t.release)})", ""]
+    if result.date_of_service:
+        out.append(f"- **Date of service:** {_cell(result.date_of_service)}")
+    out.append(f"- **ICD-10-CM release:** {_cell(release_line(t))}")
     if t.created:
         out.append(f"- **Date:** {t.created.isoformat(timespec='minutes')}")
     if t.label:
@@ -34,7 +37,8 @@ def render_markdown(t: Transcript) -> str:
         out += [f"> Ended early: {_cell(result.stop.message)}", ""]
     out += ["## Codes", "", "| # | Code | Description | Role | Reason |", "|---|---|---|---|---|"]
     for index, line in enumerate(result.codes, 1):
-        out.append(f"| {index} | {_code(line.code)} | {_cell(line.description)} | {_cell(line.role)} | {_cell(line.reason_line())} |")
+        error = f"**Error:** {_cell(line.error)} " if line.error else ""
+        out.append(f"| {index} | {_code(line.code)} | {_cell(line.description)} | {_cell(line.role)} | {error}{_cell(line.reason_line())} |")
     if not result.codes:
         out.append("| | | (none) | | |")
     if result.warnings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from wizard.export.transcript import Transcript
+from wizard.export.transcript import Transcript, release_line
 from wizard.text import clean, one_line
 
 WIDTH = 72
@@ -21,6 +21,9 @@ def render_text(t: Transcript) -> str:
     lines: list[str] = []
     title = f"ICD-10-CM coding summary ({t.release})"
     lines += [title, "=" * len(title)]
+    if result.date_of_service:
+        lines.append(f"Date of service: {result.date_of_service}")
+    lines += _wrap(f"ICD-10-CM release: {release_line(t)}")
     if t.created:
         lines.append(f"Date: {t.created.isoformat(timespec='minutes')}")
     if t.label:
@@ -37,6 +40,8 @@ def render_text(t: Transcript) -> str:
         lines.append("  (none)")
     for index, line in enumerate(result.codes, 1):
         lines += _wrap(f"{index}. {line.code}  {line.description} [{line.role}]", "  ", "     ")
+        if line.error:
+            lines += _wrap(f"ERROR: {line.error}", "     ")
         lines += _wrap(f"Why: {line.reason_line()}", "     ")
     if result.warnings:
         lines += ["", "Warnings:"]

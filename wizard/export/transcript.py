@@ -54,6 +54,18 @@ class Transcript:
         return [item.id for item in self.result.checklist if item.id not in self.checked]
 
 
+def release_line(t: Transcript) -> str:
+    """The release the codes were checked against and the one in force, for a header."""
+    result = t.result
+    if not result.date_of_service:
+        return t.release
+    if result.release_in_force is None:
+        return f"{t.release} (the release in force on the date of service is not installed; see the warnings)"
+    if result.release_in_force != t.release:
+        return f"{t.release} (in force: {result.release_in_force})"
+    return f"{t.release}, in force on the date of service"
+
+
 def transcript_from_engine(engine: Engine, sha256: str = "", path: str = "", **extra: object) -> Transcript:
     from wizard import __version__
 

@@ -1,10 +1,12 @@
 """The on-disk format of the ICD-10-CM data file, read and written in one place.
 
 The file is gzip-compressed UTF-8 text (gzip mtime 0, so a rebuild gives the same bytes).
-Lines starting with ``#`` are the header, one ``#key<TAB>value`` per line: ``format``,
-``release`` (e.g. FY2026), ``source`` (the package and version it was built from),
-``tabular`` (the XML file and its ``<version>``), ``columns`` and ``index``. Then comes one
-line per item of the tabular, in tabular order, in one of two shapes:
+Lines starting with ``#`` are the header, one ``#key<TAB>value`` per line: ``format``; the
+release and the dates it is in force, ``release`` (e.g. FY2027), ``effective_from`` and
+``effective_to`` (ISO dates); what it was built from, ``tabular_version`` (the XML's
+``<version>``), ``tabular_file`` and ``codes_file`` (each a file name, a tab and the file's
+sha-256) and ``builder`` (the package and version that read them); then ``columns`` and
+``index``. Then comes one line per item of the tabular, in tabular order, in one of two shapes:
 
 * a full row, tab-separated: code, kind, parent, billable (``1``/``0``), description,
   Excludes1 notes, Excludes2 notes, 7th-character definition. Notes are joined with ``|``;
@@ -38,7 +40,9 @@ from pathlib import Path
 
 from wizard.record import record
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
+# The header keys every data file of this format has, in the order they are written.
+HEADER_KEYS = ("release", "effective_from", "effective_to", "tabular_version", "tabular_file", "codes_file", "builder")
 # The index record: code (padded) then offset (zero-padded digits) then a newline.
 INDEX_CODE_WIDTH = 8
 INDEX_OFFSET_WIDTH = 8
@@ -128,6 +132,8 @@ def render(header: Mapping[str, str], lines: Iterable[str]) -> bytes:
             headings[code] = at
         elif code[:3] not in headings:
             raise ValueError(f"{code}: not under the category {code[:3]}; the reader could not find it")
+    if tuple(header) != HEADER_KEYS:
+        raise ValueError(f"the header must have the keys {HEADER_KEYS}, in that order; got {tuple(header)}")
     head = [f"#format\t{FORMAT_VERSION}"]
     head += [f"#{key}\t{value}" for key, value in header.items()]
     head.append("#columns\t" + "\t".join(COLUMNS))
@@ -145,6 +151,35 @@ def _index_record(code: str, offset: int) -> str:
     if len(code) > INDEX_CODE_WIDTH or not code.isascii() or offset >= 10**INDEX_OFFSET_WIDTH:
         raise ValueError(f"{code!r} at {offset} does not fit an index record")
     return f"{code:<{INDEX_CODE_WIDTH}}{offset:0{INDEX_OFFSET_WIDTH}d}\n"
+
+
+# The header is the first few hundred bytes of the unpacked file; this much of the packed file
+# always holds it, and a listing of releases unpacks nothing more.
+HEADER_PEEK = 16 * 1024
+
+
+def read_header(path: Path) -> dict[str, str]:
+    """A data file's header (without ``columns`` and ``index``), unpacking only its start.
+
+    ValueError when the file is not a data file of this format (the message says which file).
+    """
+    import zlib
+
+    with path.open("rb") as handle:
+        packed = handle.read(HEADER_PEEK)
+    try:
+        start = zlib.decompressobj(wbits=31).decompress(packed, HEADER_PEEK)  # 31: a gzip stream
+    except zlib.error:
+        raise ValueError(f"{path}: not a gzip-compressed ICD data file") from None
+    header: dict[str, str] = {}
+    for line in start.split(b"\n")[:-1]:
+        if not line.startswith(b"#"):
+            break
+        key, _, value = line[1:].decode("utf-8", "replace").partition("\t")
+        header[key] = value
+    if header.get("format") != FORMAT_VERSION or any(key not in header for key in HEADER_KEYS):
+        raise ValueError(f"{path}: not an ICD data file of format {FORMAT_VERSION}")
+    return {key: header[key] for key in HEADER_KEYS}
 
 
 def read(path: Path) -> DataFile:
@@ -185,7 +220,7 @@ class DataFile:
             self.header[key] = value
             pos = end + 1
         if self.header.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: unsupported ICD data format {self.header.get('format')!r}; rebuild it with scripts/build_icd_data.py")
+            raise ValueError(f"{path}: unsupported ICD data format {self.header.get('format')!r}; import the release again (wizard icd import)")
         count, code_width, offset_width = (int(n) for n in self.header["index"].split("\t"))
         self._headings = count
         self._record = code_width + offset_width + 1

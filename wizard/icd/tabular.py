@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from wizard.icd import datafile
 from wizard.icd.checks import billing_problem
@@ -22,6 +23,20 @@ from wizard.icd.values import CodeInfo, CodeProblem, Excludes1Conflict, Excludes
 # A code typed without its dot: category, then one to four more characters.
 _UNDOTTED = re.compile(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{1,4}")
 DEFAULT_DATA = Path(__file__).parent / "data" / "icd10cm_fy2026.tsv.gz"
+
+
+class Entry(NamedTuple):
+    """One item as a pass over the whole release reads it: its own Excludes1 notes only, and
+    ``bare`` for a code written with its 7th character. (A tuple: a pass makes 98,000.)"""
+
+    pos: int
+    code: str
+    kind: str
+    parent: str
+    billable: bool
+    description: str
+    excludes1: tuple[str, ...]
+    bare: bool
 
 
 class Tabular:
@@ -44,8 +59,10 @@ class Tabular:
 
     @property
     def source(self) -> str:
-        """Where the data came from: package, version and tabular file."""
-        return f"{self._raw.header['source']}, {self._raw.header['tabular']}"
+        """Where the data came from: the tabular and codes files, and the package that read them."""
+        header = self._raw.header
+        files = ", ".join(header[key].partition("\t")[0] for key in ("tabular_file", "codes_file"))
+        return f"{files} (tabular version {header['tabular_version']}, read by {header['builder']})"
 
     def __len__(self) -> int:
         return self._raw.count
@@ -264,24 +281,24 @@ class Tabular:
         One pass over the lines, without :meth:`_info`: 7th-character codes are 70% of the
         billable codes and rebuilding each one's ancestry would make the first search slow.
         """
-        entries: list[tuple[int, str, str]] = []
+        return [(e.pos, dotless(e.code), e.description.lower()) for e in self.entries() if e.billable]
+
+    def entries(self) -> Iterator[Entry]:
+        """Every item, in tabular order, in one pass over the file (search, comparing releases)."""
         nearest: dict[str, str] = {}  # code -> raw 7th-character definition in force there
         parsed: dict[str, dict[str, str]] = {"": {}}
-        description = ""
-        row = ""  # the nearest full row above: a bare code's parent
+        code = description = ""  # of the nearest full row above: a bare code's parent
         for pos, line in self._raw.rows():
             if "\t" in line:
-                code, _, parent, billable, description, _, _, seventh = line.split("\t")
+                code, kind, parent, billable, description, excludes1, _, seventh = line.split("\t")
                 nearest[code] = seventh or nearest.get(parent, "")
-                row = code
-                if billable == "1":
-                    entries.append((pos, dotless(code), description.lower()))
+                notes = tuple(excludes1.split(datafile.NOTE_SEP)) if excludes1 else ()
+                yield Entry(pos, code, kind, parent, billable == "1", description, notes, False)
                 continue
-            definition = nearest[row]
+            definition = nearest[code]
             if definition not in parsed:
                 parsed[definition] = dict(datafile.decode_seventh(definition))
-            entries.append((pos, dotless(line), f"{description}, {parsed[definition].get(line[-1], '')}".lower()))
-        return entries
+            yield Entry(pos, line, "code", code, True, f"{description}, {parsed[definition].get(line[-1], '')}", (), True)
 
     # -- internals ----------------------------------------------------------------------
 

@@ -49,3 +49,8 @@ class Excludes1Conflict:
     excluded: str
     owner: str
     note: str
+
+
+class ReleaseFileError(ValueError):
+    """A file given to build or import a release that cannot be used; the message names the
+    file, what is wrong and the fix."""

@@ -58,14 +58,16 @@ class LintCannotRun(Exception):
     """The file could not be read at all (missing, a folder, no permission)."""
 
 
-def lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
+def lint_file(path: Path, tabular=None, release_for=None) -> LintReport:  # noqa: ANN001
+    """Every check on one tree file, against ``tabular``; without it, against the release the
+    tree names as ``release_for(name)`` gives it (default: the bundled data)."""
     # Lint builds millions of small objects and no reference cycles: the cyclic collector
     # would only rescan them, again and again, as they pile up (a third of a big tree's lint).
     with collector_paused():
-        return _lint_file(path, tabular)
+        return _lint_file(path, tabular, release_for)
 
 
-def _lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
+def _lint_file(path: Path, tabular=None, release_for=None) -> LintReport:  # noqa: ANN001
     from wizard.lint.checks import code_problems, findings_problems, path_findings
 
     shown = display_path(path)
@@ -77,6 +79,8 @@ def _lint_file(path: Path, tabular=None) -> LintReport:  # noqa: ANN001
     except TreeError as error:
         report.problems = error.problems
         return report
+    if tabular is None and release_for is not None:
+        tabular = release_for(loaded.tree.tree.icd10cm_release)
     if tabular is None:
         from wizard.icd import load_tabular
 

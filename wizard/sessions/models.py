@@ -8,7 +8,7 @@ forbids unknown keys, so a damaged or hand-mangled file is reported, not half-re
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
@@ -76,6 +76,7 @@ class CodeRecord(Record):
     because: list[BecauseRecord] = Field(default_factory=list)
     cite: list[str] = Field(default_factory=list)
     confidence: str = "high"
+    error: str = ""
 
 
 class ChecklistRecord(Record):
@@ -108,6 +109,8 @@ class ResultRecord(Record):
     checklist: list[ChecklistRecord] = Field(default_factory=list)
     warnings: list[WarningRecord] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    date_of_service: str = ""
+    release_in_force: str | None = None
 
     @classmethod
     def of(cls, result: Result) -> ResultRecord:
@@ -128,6 +131,7 @@ class ResultRecord(Record):
                     because=tuple(Because(b.question, b.prompt, b.answer, b.label) for b in c.because),
                     cite=tuple(c.cite),
                     confidence=c.confidence,
+                    error=c.error,
                 )
                 for c in self.codes
             ),
@@ -137,6 +141,8 @@ class ResultRecord(Record):
             stop=StopInfo(self.stop.id, self.stop.message, tuple(self.stop.cite)) if self.stop else None,
             release=self.release,
             notes=tuple(self.notes),
+            date_of_service=self.date_of_service,
+            release_in_force=self.release_in_force,
         )
 
 
@@ -154,6 +160,9 @@ class Session(BaseModel):
     app_version: str
     tree: TreeRecord
     icd10cm_release: str
+    # The encounter's date of service; a session saved before wizard recorded one has none
+    # (its exports say nothing of a date rather than guess one).
+    date_of_service: date | None = None
     answers: list[AnswerRecord] = Field(default_factory=list)
     # Answers kept from a change to an earlier answer, waiting for their question to come round.
     pending: list[AnswerRecord] = Field(default_factory=list)

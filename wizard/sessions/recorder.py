@@ -30,6 +30,8 @@ def apply_engine(session: Session, engine: Engine, when: datetime) -> None:
     result = engine.result()
     session.result = ResultRecord.of(result)
     session.icd10cm_release = result.release or engine.tree.tree.icd10cm_release
+    if engine.date_of_service is not None:
+        session.date_of_service = engine.date_of_service
     session.status = "complete" if engine.finished else "in_progress"
 
 

@@ -33,7 +33,7 @@ def resume_engine(session: Session, loaded: LoadedTree, describer: Describer | N
             f"is tree '{tree.tree.id}', but session {session.id} was made with tree '{session.tree.id}' ({session.tree.path})",
             f"resume it with --tree naming the '{session.tree.id}' tree",
         )
-    engine = Engine(tree, describer)
+    engine = Engine(tree, describer, session.date_of_service)
     when = now()
     flags: list[Flag] = []
     wanted: dict[str, Answer] = {}

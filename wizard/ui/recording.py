@@ -34,8 +34,8 @@ class Recorder(Protocol):
 
 
 def engine_snapshot(engine: Engine) -> Engine:
-    """A separate engine in the same state: same answers, same kept answers, same describer."""
-    copy = Engine(engine.tree, engine.coder.describer)
+    """A separate engine in the same state: same answers, same kept answers, same describer and release."""
+    copy = engine.blank()
     copy.replay({**engine.answers, **{step.question: step.answer for step in engine.pending}})
     return copy
 
