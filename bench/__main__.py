@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from bench.common import REPO, Row, compile_bytecode, table
 
-MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory")
+MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory", "import")
 
 
 def measures(runs: int) -> dict[str, Callable[[], list[Row]]]:
@@ -32,6 +32,7 @@ def measures(runs: int) -> dict[str, Callable[[], list[Row]]]:
         "lint": lambda: [cli.measure_lint(runs)],
         "scale": lambda: scale.measure_scale(max(3, runs // 2)),
         "memory": lambda: [startup.measure_memory(max(3, runs // 2))],
+        "import": lambda: cli.measure_import(3),
     }
 
 

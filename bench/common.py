@@ -20,6 +20,9 @@ CASE = REPO / "bench" / "lbp_case.toml"
 # Every child writes its sessions here, never into the user's folder or the checkout.
 SESSIONS = Path(tempfile.mkdtemp(prefix="wizard-bench-sessions-"))
 atexit.register(shutil.rmtree, SESSIONS, ignore_errors=True)
+# Reads imported ICD-10-CM releases from here (none: the bundled release), never the user's.
+ICD = Path(tempfile.mkdtemp(prefix="wizard-bench-icd-"))
+atexit.register(shutil.rmtree, ICD, ignore_errors=True)
 # And keeps its cache (validated trees, unpacked ICD data) here: the warm-up round of each
 # measure fills it, as a user's first launch does, and the timed rounds find it.
 CACHE = Path(tempfile.mkdtemp(prefix="wizard-bench-cache-"))
@@ -31,10 +34,21 @@ def child_env(cache: bool = True) -> dict[str, str]:
     Textual dev tools, sessions and the cache in scratch folders (`cache=False`: no cache, as
     on the first launch after an install or an edit of the tree)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", WIZARD_SESSIONS_DIR=str(SESSIONS), PYTHONDONTWRITEBYTECODE="1")
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", WIZARD_SESSIONS_DIR=str(SESSIONS), WIZARD_ICD_DIR=str(ICD), PYTHONDONTWRITEBYTECODE="1")
     env["WIZARD_CACHE_DIR"] = str(CACHE) if cache else "off"
     env.pop("NO_COLOR", None)
     return env
+
+
+def package_release_files() -> list[Path]:
+    """The tabular XML and codes list that simple_icd_10_cm ships: a whole official release
+    (found without importing the package, which parses the XML)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    assert spec is not None and spec.submodule_search_locations, "simple_icd_10_cm is not installed"
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return sorted([*data.glob("*.xml"), *data.glob("*.txt")])
 
 
 def compile_bytecode() -> None:

@@ -60,3 +60,48 @@ def measure_lint(runs: int) -> Row:
     row = Row("`wizard lint` of the shipped trees (every path, ICD checks, cases)", times, "s", "< 0.5 s", False, cpu=cpu_of(runs))
     row.passed = row.value < 0.5
     return row
+
+
+# A whole import in one fresh process, reporting its own peak memory (ru_maxrss, KiB on Linux)
+# on its last line of stderr: children's rusage would give the peak of every child so far.
+IMPORT_SCRIPT = (
+    "import resource, sys\n"
+    "from wizard.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def measure_import(runs: int) -> list[Row]:
+    """`wizard icd import` of a full release (the FY2026 files simple_icd_10_cm ships), each
+    time into an empty folder: its wall time and its peak memory."""
+    import tempfile
+    from pathlib import Path
+
+    from bench.common import package_release_files
+
+    files = [str(path) for path in package_release_files()]
+    peaks: list[float] = []
+
+    def one() -> float:
+        with tempfile.TemporaryDirectory(prefix="wizard-bench-icd-") as folder:
+            argv = [PYTHON, "-c", IMPORT_SCRIPT, "icd", "import", *files, "--effective", "2026-04-01", "--icd-dir", folder]
+
+            def run() -> None:
+                done = subprocess.run(argv, cwd=REPO, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+                if done.returncode != 0:
+                    raise RuntimeError(f"wizard icd import exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+                peaks.append(int(done.stderr.decode().strip().splitlines()[-1]) / 1024)
+
+            elapsed = timed(run)
+            assert any(Path(folder).iterdir()), "the import wrote nothing"
+            return elapsed
+
+    (times,) = alternate(runs, one)
+    peaks = peaks[1:]  # the warm-up round's
+    duration = Row("`wizard icd import` of a full release (tabular XML + codes list)", times, "s", "< 30 s", False)
+    duration.passed = duration.value < 30
+    memory = Row("Peak memory of that import (ru_maxrss)", peaks, "MB", "< 600 MB", False)
+    memory.passed = memory.value < 600
+    return [duration, memory]

@@ -21,8 +21,10 @@ def _tree_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_sessions(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, _tree_cache: Path) -> None:
-    """No test ever writes into the user's or the checkout's sessions folder, or the user's cache."""
+    """No test ever writes into the user's or the checkout's sessions folder, or the user's cache,
+    or reads the user's imported ICD-10-CM releases (each test starts with the bundled one only)."""
     monkeypatch.setenv("WIZARD_SESSIONS_DIR", str(tmp_path_factory.mktemp("sessions")))
+    monkeypatch.setenv("WIZARD_ICD_DIR", str(tmp_path_factory.mktemp("icd")))
     monkeypatch.setenv("WIZARD_CACHE_DIR", str(_tree_cache))
 
 

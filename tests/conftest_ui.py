@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -70,8 +71,14 @@ def demo_tree() -> LoadedTree:
     return load_tree(DEMO)
 
 
+# Every test app's encounter is on this day (in FY2026, the release the fake describes), so
+# that what the title bar shows does not change with the day the tests run.
+TEST_DATE = date(2026, 5, 4)
+
+
 def make_app(loaded: LoadedTree | None = None, **kwargs: object) -> WizardApp:
     kwargs.setdefault("describer", FakeDescriber())
+    kwargs.setdefault("date_of_service", TEST_DATE)
     return WizardApp(loaded or demo_tree(), **kwargs)  # type: ignore[arg-type]
 
 

@@ -15,8 +15,8 @@ simple_icd_10_cm) and the codes list is the package's own with the same changes.
 
 from __future__ import annotations
 
+import importlib.util
 import xml.etree.ElementTree as ET
-from importlib import resources
 from pathlib import Path
 
 NOW_HEADING = "M54.50"
@@ -29,11 +29,12 @@ EXCLUDES1_NOTE = "low back pain with sciatica (M54.4-)"
 
 
 def package_files() -> tuple[Path, Path]:
-    """The FY2026 tabular XML and codes list that simple_icd_10_cm ships (no import of it)."""
-    data = resources.files("simple_icd_10_cm") / "data"
-    xml = next(p for p in data.iterdir() if p.name.endswith(".xml"))
-    codes = next(p for p in data.iterdir() if p.name.endswith(".txt"))
-    return Path(str(xml)), Path(str(codes))
+    """The FY2026 tabular XML and codes list that simple_icd_10_cm ships (found without
+    importing it: the import parses the whole XML)."""
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    assert spec is not None and spec.submodule_search_locations, "simple_icd_10_cm is not installed"
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return next(data.glob("*.xml")), next(data.glob("*.txt"))
 
 
 def write_next_release(folder: Path, version: str = "2027") -> tuple[Path, Path]:

@@ -507,12 +507,13 @@ async def test_descriptions_arrive_from_the_worker_after_the_first_paint(monkeyp
 
 
 async def test_without_icd_data_codes_still_show_and_the_reason_is_given(monkeypatch) -> None:  # noqa: ANN001
-    import wizard.icd
+    import wizard.icd.tabular
 
-    def broken() -> None:
+    def broken(path: object = None) -> None:
         raise FileNotFoundError("icd10cm data file missing")
 
-    monkeypatch.setattr(wizard.icd, "load_tabular", broken, raising=False)
+    # The release in force is chosen, then its data file cannot be read.
+    monkeypatch.setattr(wizard.icd.tabular, "load_tabular", broken)
     app = WizardApp(demo_tree())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "1", "1")

@@ -87,9 +87,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     from wizard.icd.values import ReleaseFileError
 
     folder = icd_folder(args.icd_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CliError(f"{folder}: the ICD folder cannot be made ({error.strerror or error}). Fix: choose another with --icd-dir or WIZARD_ICD_DIR.") from None
     print("wizard: reading the release (this takes a few seconds) ...", file=sys.stderr)
     try:
-        with tempfile.TemporaryDirectory(prefix="wizard-icd-") as workdir:
+        # Files taken out of zips go to a private folder inside the ICD folder, removed at the end.
+        with tempfile.TemporaryDirectory(prefix=".import-", dir=folder) as workdir:
             from pathlib import Path
 
             done = import_release(args.files, folder, Path(workdir), effective=args.effective, replace=args.replace)

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--tree", type=Path, dest="diff_tree", metavar="TREE", help="only the changes that touch the codes this tree can produce")
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
-    quiz = commands.add_parser("quiz", help="trainee mode: code a case and see why (the TUI without options)", parents=[folder])
+    quiz = commands.add_parser("quiz", help="trainee mode: code a case and see why (the TUI without options)", parents=[folder, icd_dir])
     quiz.add_argument("--list", action="store_true", help="list the case ids")
     quiz.add_argument("--case", metavar="ID", help="the case to grade")
     quiz.add_argument("--answer", metavar="CODES", help='your codes in order, e.g. "M54.41,G89.29"')

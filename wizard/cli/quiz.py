@@ -44,12 +44,12 @@ def list_cases(library, fmt: str) -> int:  # noqa: ANN001
 
 
 def grade_case(args: argparse.Namespace, case) -> int:  # noqa: ANN001
-    from wizard.icd import load_tabular
+    from wizard.icd.release_check import tabular_of_release
     from wizard.quiz import grade
     from wizard.quiz.grading import parse_answer
 
-    tabular = load_tabular()
     loaded = load_tree_or_exit(args.quiz_tree or args.tree)
+    tabular = tabular_of_release(loaded.tree.tree.icd10cm_release, getattr(args, "icd_dir", None))
     if not args.answer.strip():
         raise CliError("--answer is empty. Fix: give codes separated by commas, e.g. \"M54.41,G89.29\", or \"none\" for no code.")
     given = parse_answer(args.answer, tabular)

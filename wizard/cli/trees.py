@@ -53,7 +53,7 @@ def lint_releases(args: argparse.Namespace):  # noqa: ANN201
         return load_release(named_release(found, args.release)), None
 
     def release_for(name: str):  # noqa: ANN202 - a Tabular, or None for the bundled default
-        release = found.find(name)
+        release = found.find(name)  # the tree's own release, when it is installed
         return load_release(release) if release is not None else None
 
     return None, release_for

@@ -2,19 +2,19 @@
 
 The Bundle holds, in this order:
 
-* the Encounter: its period is the date of service (start and end that day), status
-  finished (in-progress while the tree is not done), class ambulatory (the tree codes
-  outpatient encounters, Guidelines section IV);
 * one Condition per code, in reporting order: `code.coding` is ICD-10-CM
   (`http://hl7.org/fhir/sid/icd-10-cm`, dotted code, the official description as display),
   category `encounter-diagnosis`, `coding.version` the release the code was checked against,
-  `encounter` the Encounter above. R4 has no element for a diagnosis's place on a claim
-  (that is Encounter.diagnosis.rank or Claim.diagnosis.sequence, which we cannot fill
-  without an encounter), so the sequence is recorded twice on each Condition: as the
+  `encounter` the Encounter below. R4 has no Condition element for a diagnosis's place on a
+  claim (that is Encounter.diagnosis.rank or Claim.diagnosis.sequence, not filled yet), so
+  the sequence is recorded twice on each Condition: as the
   extension SEQUENCE_EXTENSION (valuePositiveInt, 1 = first-listed) and in a note that
   also gives the role and the reason;
 * a QuestionnaireResponse with the answered path (option answers as valueCoding with the
   option id as code and the label as display, numbers as valueInteger);
+* the Encounter the Conditions point to: its period is the date of service (start and end
+  that day), status finished (in-progress while the tree is not done), class ambulatory (the
+  tree codes outpatient encounters, Guidelines section IV);
 * a Provenance whose targets are all of the above, naming the app and its version, the
   tree (id, version, sha256), the ICD-10-CM release the codes were checked against and the
   one in force on the date of service (or that it was not installed).
@@ -100,9 +100,9 @@ def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
     else:
         subject = {"reference": PLACEHOLDER_PATIENT, "display": PLACEHOLDER_DISPLAY}
     encounter = urn("encounter")
-    entries = [(encounter, _encounter(t, subject))]
-    entries += [(urn(f"condition/{n}"), _condition(t, n, subject, when, encounter)) for n in range(1, len(t.result.codes) + 1)]
+    entries = [(urn(f"condition/{n}"), _condition(t, n, subject, when, encounter)) for n in range(1, len(t.result.codes) + 1)]
     entries.append((urn("questionnaire-response"), _questionnaire_response(t, subject, when)))
+    entries.append((encounter, _encounter(t, subject)))
     entries.append((urn("provenance"), _provenance(t, [url for url, _ in entries], when)))
     bundle = {
         "resourceType": "Bundle",

@@ -86,11 +86,12 @@ def read_release(tabular: SourceFile, codes: SourceFile) -> ModuleType:
     """simple_icd_10_cm with the release's two files loaded (its `change_version`)."""
     from xml.etree.ElementTree import ParseError
 
-    import simple_icd_10_cm as icd  # parses the package's own tabular on import: only here
-
     with warnings.catch_warnings():
-        # The package warns of empty notes in the XML; they are left out, as it leaves them.
+        # The package warns of empty notes in the XML (they are left out, as it leaves them)
+        # and, on import, of the resource functions it reads its own files with.
         warnings.simplefilter("ignore")
+        import simple_icd_10_cm as icd  # parses the package's own tabular on import: only here
+
         try:
             icd.change_version(str(codes.path), str(tabular.path))
         except ParseError as error:

@@ -58,14 +58,16 @@ def import_release(paths: Sequence[Path], folder: Path, workdir: Path, effective
     check_tabular_complete(tabular)
     existing = _installed_same(folder, window)
     same = existing is not None and existing.same_sources(tabular.sha256, codes.sha256)
+    if existing is not None and same and not existing.bundled:
+        return Imported(existing, False, "already installed from the same files; nothing changed")
+    # Read and checked in full before anything else is said of them: a broken file is refused
+    # as broken, even where a release is installed for those dates.
+    data = build(tabular, codes, window)
     if existing is not None and not same and not replace:
         raise ReleaseFileError(
             f"{_name(window)} is already installed ({existing.path}) from other files ({existing.describe_files()}). "
             "Fix: add --replace to install these instead, or --effective with the date of an update of that year."
         )
-    if existing is not None and same and not existing.bundled:
-        return Imported(existing, False, "already installed from the same files; nothing changed")
-    data = build(tabular, codes, window)
     target = folder / file_name_of(window)
     _write(target, data)
     from wizard.icd.releases import read_release

@@ -98,3 +98,12 @@ def open_release_check(day: date, tree_release: str, folder: Path | str | None =
     installed = installed_releases(icd_folder(folder))
     choice = installed.choose(day)
     return ReleaseCheck(choice, load_tabular(choice.used.path), tree_release, installed)
+
+
+def tabular_of_release(name: str, folder: Path | str | None = None) -> Tabular:
+    """The tabular of the installed release ``name`` (a tree's ``icd10cm_release``: what the
+    quiz grades and lint checks against), else the bundled data."""
+    from wizard.icd.tabular import load_tabular
+
+    release = installed_releases(icd_folder(folder)).find(name)
+    return load_tabular(release.path if release is not None else None)

@@ -126,7 +126,9 @@ class Installed:
         return found[-1] if found else None
 
     def names(self) -> list[str]:
-        return [r.id if not r.is_update else f"{r.id}@{r.effective_from.isoformat()}" for r in self.releases]
+        """How to name each release: its id, with its start date when its year has two."""
+        ids = [r.id for r in self.releases]
+        return [r.id if ids.count(r.id) == 1 else f"{r.id}@{r.effective_from.isoformat()}" for r in self.releases]
 
     def in_force_until(self, release: Release) -> date:
         """The last day a release is in force: its own, or the day before its year's next update."""
@@ -207,7 +209,7 @@ class ReleaseChoice:
         if self.in_force is not None:
             return None
         if self.used.id == self.fiscal_year:
-            return f"{self.fiscal_year} October data not installed"
+            return f"{self.fiscal_year} Oct 1 release not installed"
         return f"{self.fiscal_year} not installed"
 
     def tree_notice(self, tree_release: str) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 
 from wizard.engine.engine import Engine, Step
 from wizard.text import clean, one_line
@@ -65,8 +66,11 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help", tooltip="This question's help and every key"),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit the wizard"),
         # Shown on the right of the footer by Footer itself.
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, switch tree, theme"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="command_palette", tooltip="Restart, export, date of service, switch tree, theme"),
     ]
+    # The right of the title bar: the date of service and the release the codes are checked
+    # against, and whether that is not the one in force (shown as a warning).
+    title_status: reactive[tuple[str, bool]] = reactive(("", False))
 
     def __init__(
         self,
@@ -81,6 +85,8 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         label: str | None = None,
         export_dir: Path | None = None,
         now: Callable[[], datetime] = datetime.now,
+        date_of_service: date | None = None,
+        icd_dir: Path | None = None,
     ) -> None:
         """Set up one encounter.
 
@@ -90,6 +96,8 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             open_recorder: makes one there instead (a new session file is written off the first paint).
         store: the sessions folder, for "open a saved session" and a new session on a tree switch.
         resumed: a saved encounter to continue (wizard.ui.session_link.resume).
+        date_of_service: the encounter's (default: today, by `now`); a resumed session keeps its own.
+        icd_dir: the folder of imported releases (default: $WIZARD_ICD_DIR, else the user data folder).
         """
         super().__init__()
         self.loaded = loaded
@@ -103,8 +111,15 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         self.recorder = recorder
         self.export_dir = export_dir
         self.now = now
+        self.default_date = date_of_service or now().date()
+        self.icd_dir = icd_dir
+        if self.engine.date_of_service is None:
+            self.engine.date_of_service = self.default_date
         self.show_teaching = False
         self.icd_loading = self.engine.coder.describer is None and load_icd
+        # Whether the app reads the installed releases itself (it does unless a describer was
+        # given, as tests do): then a new date or tree loads the release in force for it.
+        self.reads_releases = self.icd_loading
         self.last_dropped: tuple[Step, ...] = ()
         self._notices = resumed.flags if resumed else ()
         self._tree_changed = resumed.tree_changed if resumed else None
@@ -118,6 +133,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     def on_mount(self) -> None:
         self._show_tree_title()
+        self.show_release_status()
         if not self.is_headless:
             exit_on_signals(self)
         if self._relay is not None:
@@ -178,9 +194,23 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     # -- the ICD tabular, after the first paint -------------------------------------------
 
+    def open_icd(self) -> tuple[Any, Any]:
+        """The release in force on the encounter's date of service (or the nearest installed)."""
+        from wizard.icd.release_check import open_release_check
+
+        check = open_release_check(self.engine.date_of_service or self.default_date, self.loaded.tree.tree.icd10cm_release, self.icd_dir)
+        return check.tabular, check
+
     def on_icd_loading_tabular_loaded(self, message: IcdLoading.TabularLoaded) -> None:
-        self.engine.coder.describer = message.tabular
+        check = message.check
+        if check is not None:
+            if (check.date_of_service, check.tree_release) != (self.engine.date_of_service, self.loaded.tree.tree.icd10cm_release):
+                return  # for a date or tree this encounter no longer has: the newer one is on its way
+            self.engine.use_release(check, message.tabular)
+        else:
+            self.engine.coder.describer = message.tabular
         self.icd_loading = False
+        self.show_release_status()
         self.refresh_views()
         if self._relay is not None and self.engine.path:
             # A resumed session was replayed without descriptions; save them with it.
@@ -189,6 +219,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
     def on_icd_loading_tabular_failed(self, message: IcdLoading.TabularFailed) -> None:
         # The tree works without descriptions: say why they are missing.
         self.icd_loading = False
+        self.show_release_status()
         self.refresh_views()
         self.notify(
             f"Codes are shown without official descriptions or Excludes1 checks ({message.reason}).",
@@ -197,6 +228,65 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             timeout=10,
             markup=False,
         )
+
+    # -- the date of service and the release in force -------------------------------------
+
+    def show_release_status(self) -> None:
+        """The title bar's right: DOS, the release checked against, and a warning when it is
+        not the one in force that day (the full sentence is on the result screen)."""
+        day = self.engine.date_of_service
+        parts = [f"DOS {day.isoformat()}"] if day else []
+        check = self.engine.release_check
+        warning = False
+        if check is not None:
+            parts.append(check.choice.used.id)
+            short = check.choice.short_notice()
+            if short:
+                parts.append(short)
+                warning = True
+        elif self.engine.coder.describer is not None:
+            parts.append(self.engine.coder.describer.release)
+        elif self.icd_loading:
+            parts.append("ICD data loading")
+        self.title_status = (" · ".join(parts), warning)
+
+    def reload_release(self) -> None:
+        """Load the release for the encounter's date and tree again, when the app reads releases."""
+        if self.reads_releases:
+            self.engine.release_check = None
+            self.icd_loading = True
+            self.load_tabular()
+        self.show_release_status()
+
+    def change_date_of_service(self, day: date) -> None:
+        """Code this encounter for another date: the release in force that day is loaded on a
+        worker, and the codes are checked against it once it arrives."""
+        if day == self.engine.date_of_service:
+            return
+        self.engine.date_of_service = day
+        self.reload_release()
+        self.refresh_views()
+        if self._relay is not None:
+            self._relay.answered(self.engine)  # the session keeps the new date at once
+
+    def action_date_of_service(self) -> None:
+        from wizard.icd.releases import parse_date_of_service
+        from wizard.ui.screens.prompt import PromptScreen
+
+        def problem(text: str) -> str | None:
+            try:
+                parse_date_of_service(text)
+            except ValueError as error:
+                return f"{error}."
+            return None
+
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self.change_date_of_service(parse_date_of_service(text))
+
+        current = self.engine.date_of_service or self.default_date
+        detail = "YYYY-MM-DD. The codes are checked against the ICD-10-CM release in force on that day."
+        self.push_screen(PromptScreen("Date of service", detail, value=current.isoformat(), confirm="Change", check=problem), chosen)
 
     # -- moves: every change of the answers goes through here (answer, step_back: EngineMoves)
 
@@ -347,6 +437,15 @@ def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = No
         from wizard.ui.session_link import new_session
 
         open_recorder = new_session(store, loaded, label)
-    app = WizardApp(loaded, recorder=recorder, open_recorder=open_recorder, store=store, resumed=resumed, label=label)
+    app = WizardApp(
+        loaded,
+        recorder=recorder,
+        open_recorder=open_recorder,
+        store=store,
+        resumed=resumed,
+        label=label,
+        date_of_service=getattr(args, "date_of_service", None),
+        icd_dir=getattr(args, "icd_dir", None),
+    )
     code = app.run()
     return EXIT_OK if code is None else int(code)

@@ -28,6 +28,11 @@ def wizard_commands(app: WizardApp) -> list[Command]:
         Command("Restart", "Clear every answer and start from the first question (asks first)", app.action_restart),
         Command("Export transcript", "Save the codes, reasons and checklist as text, Markdown or JSON", app.action_export),
         Command("Copy transcript", "Copy the text transcript to the clipboard", app.action_copy_transcript),
+        Command(
+            "Change the date of service",
+            f"Now {app.engine.date_of_service or app.default_date}: the codes are checked against the ICD-10-CM release in force that day",
+            app.action_date_of_service,
+        ),
         # The palette reads help as markup; a file name is shown as written.
         Command("Switch tree", f"Open another tree file (now: {escape(one_line(app.loaded.path.name))})", app.action_switch_tree),
         Command("Toggle dark / light", "Switch between the dark and the light theme", app.action_toggle_dark),
@@ -41,7 +46,7 @@ def wizard_commands(app: WizardApp) -> list[Command]:
 
 
 class WizardCommands(Provider):
-    """Restart, export, copy, switch tree, theme, help, and saved sessions when the build has them."""
+    """Restart, export, copy, date of service, switch tree, theme, help, and saved sessions when the build has them."""
 
     def _commands(self) -> list[Command]:
         return wizard_commands(cast("WizardApp", self.app))

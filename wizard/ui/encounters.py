@@ -40,6 +40,8 @@ class EncounterActions:
     post_message: Callable[..., bool]
     sync_screens: Callable[[], None]
     _show_tree_title: Callable[[], None]
+    default_date: Any
+    reload_release: Callable[[], None]
 
     class TreeLoaded(Message):
         def __init__(self, loaded: LoadedTree) -> None:
@@ -64,6 +66,11 @@ class EncounterActions:
         self.label = label
         self.session_id = session_id
         self.last_dropped = ()
+        if engine.date_of_service is None:  # a session saved before dates of service were kept
+            engine.date_of_service = self.default_date
+        # The release for this encounter's date and tree, on a worker; until it arrives the
+        # codes are described by the release the last encounter used.
+        self.reload_release()
         self._show_tree_title()
         self.sync_screens()
 
@@ -89,7 +96,7 @@ class EncounterActions:
 
     def on_encounter_actions_tree_loaded(self, message: TreeLoaded) -> None:
         loaded = message.loaded
-        self._start_encounter(loaded, Engine(loaded.tree, self.engine.coder.describer), Marks(), None, None)
+        self._start_encounter(loaded, Engine(loaded.tree, self.engine.coder.describer, self.engine.date_of_service), Marks(), None, None)
         if self._relay is not None:
             if self.store is not None:
                 from wizard.ui.session_link import new_session

@@ -12,6 +12,7 @@ import argparse
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -61,10 +62,13 @@ class QuizApp(IcdLoading, App[int]):
         tabular: Any | None = None,
         progress: ProgressFile | None = None,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        icd_dir: Path | None = None,
     ) -> None:
         """tabular: the ICD tabular to use at once (tests); without it, it loads on a worker.
-        progress: where each graded case is appended; None saves nothing."""
+        progress: where each graded case is appended; None saves nothing.
+        icd_dir: the folder of imported releases (default: $WIZARD_ICD_DIR, else the user data folder)."""
         super().__init__()
+        self.icd_dir = icd_dir
         self.loaded = loaded
         self.quiz_run = run
         self.tabular = tabular
@@ -84,6 +88,12 @@ class QuizApp(IcdLoading, App[int]):
         self._show_case(first=True)
         if self.tabular is None:
             self.call_after_refresh(self.load_tabular)
+
+    def open_icd(self) -> tuple[Any, None]:
+        """The release the tree was reviewed for: the cases' expected codes are written for it."""
+        from wizard.icd.release_check import tabular_of_release
+
+        return tabular_of_release(self.loaded.tree.tree.icd10cm_release, self.icd_dir), None
 
     def prepare_tabular(self, tabular: Any) -> None:
         tabular.search("pain", 1)  # builds the search index on the worker, not on the first keystroke
@@ -248,5 +258,5 @@ def run_quiz(loaded: LoadedTree, args: argparse.Namespace) -> int:
     run = QuizRun(plan(cases, order, DEFAULT_COUNT if count is None else count), order)
     store = SessionStore.resolve(getattr(args, "sub_sessions", None) or getattr(args, "sessions", None))
     progress = ProgressFile(store.folder, tighten=store.source in DEFAULT_SOURCES)
-    code = QuizApp(loaded, run, progress=progress).run()
+    code = QuizApp(loaded, run, progress=progress, icd_dir=getattr(args, "icd_dir", None)).run()
     return EXIT_OK if code is None else int(code)

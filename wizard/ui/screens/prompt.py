@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +16,12 @@ class PromptScreen(ModalScreen[str | None]):
     CSS_PATH = "modal.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
-    def __init__(self, title: str, detail: str, value: str = "", suggestions: Sequence[str] = (), confirm: str = "OK") -> None:
+    def __init__(
+        self, title: str, detail: str, value: str = "", suggestions: Sequence[str] = (), confirm: str = "OK", check: Callable[[str], str | None] | None = None
+    ) -> None:
+        """check: what is wrong with a value (shown under the box, which keeps it), or None."""
         super().__init__()
+        self.check = check
         self.title_text = title
         self.detail = detail
         self.value = value
@@ -49,8 +53,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     def _submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()
-        if not value:
-            self.query_one("#error", Static).update("Type a value, or press Esc to cancel.")
+        problem = "Type a value, or press Esc to cancel." if not value else self.check(value) if self.check else None
+        if problem:
+            self.query_one("#error", Static).update(problem)
             return
         self.dismiss(value)
 

@@ -19,7 +19,7 @@ from wizard.engine.result import CodeLine, Result
 from wizard.text import clean
 from wizard.tree.models import Tree
 from wizard.ui.screens import BREAKPOINTS, layout_class
-from wizard.ui.widgets.code_panel import STOP_PREFIX, WARNING_PREFIX, describe
+from wizard.ui.widgets.code_panel import ERROR_PREFIX, STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
 from wizard.ui.widgets.title_bar import TitleBar
@@ -31,11 +31,34 @@ KIND_PREFIX = {"document": "DOCUMENT: ", "query": "QUERY: ", "workup": "WORK-UP:
 
 
 def status_line(result: Result) -> Content:
+    """What ended the tree, then the date of service and the release the codes are checked against."""
     if result.stop is not None:
         cites = f" [{'; '.join(result.stop.cite)}]" if result.stop.cite else ""
-        return Content.assemble((STOP_PREFIX + "the tree ended early. ", "bold $text-warning"), clean(result.stop.message + cites))
-    count = len(result.codes)
-    return Content.assemble(("Complete. ", "bold"), f"{count} code{'s' if count != 1 else ''} in reporting order, ICD-10-CM {result.release}.")
+        head = Content.assemble((STOP_PREFIX + "the tree ended early. ", "bold $text-warning"), clean(result.stop.message + cites))
+    else:
+        count = len(result.codes)
+        head = Content.assemble(("Complete. ", "bold"), f"{count} code{'s' if count != 1 else ''} in reporting order.")
+    return Content.assemble(head, "\n", release_line(result))
+
+
+def release_line(result: Result) -> Content:
+    """The date of service, the release the codes are checked against and whether it is the one
+    in force that day (the warnings below say what to do), then the codes not valid that day."""
+    day = f"Date of service {result.date_of_service}; " if result.date_of_service else ""
+    if result.release_in_force == result.release:
+        line = Content(f"{day}ICD-10-CM {result.release}, in force that day.")
+    elif not any(w.kind == "release" and w.id == "release:not_in_force" for w in result.warnings):
+        line = Content(f"{day}ICD-10-CM {result.release}.")  # not checked against a date (yet)
+    else:
+        line = Content.assemble(
+            f"Date of service {result.date_of_service}; checked against ICD-10-CM {result.release}: ",
+            ("the release in force that day is not installed (see the warnings).", "bold $text-warning"),
+        )
+    invalid = result.errors
+    if invalid:
+        codes = ", ".join(c.code for c in invalid)
+        line = Content.assemble(line, "\n", (f"{ERROR_PREFIX}{len(invalid)} code(s) not valid on that date: {clean(codes)}. Do not file them as they are.", "bold $text-error"))
+    return line
 
 
 def short_reason(line: CodeLine) -> str:
@@ -60,6 +83,8 @@ def code_table(result: Result, loading: bool) -> Table | Content:
     table.add_column("Description / reason", ratio=1)
     for number, line in enumerate(result.codes, 1):
         text = Text.assemble(describe(line.description, loading), "\n", ("Why: " + short_reason(line), "dim"))
+        if line.error:
+            text = Text.assemble((ERROR_PREFIX + clean(line.error), "bold red"), "\n", text)
         table.add_row(str(number), Text(clean(line.code)), line.role, text)
     return table
 

@@ -13,6 +13,7 @@ from wizard.ui.widgets.kept_visual import KeptRichVisual
 
 WARNING_PREFIX = "WARNING: "
 STOP_PREFIX = "STOP: "
+ERROR_PREFIX = "ERROR: "
 
 
 def describe(description: str, loading: bool) -> str:
@@ -22,28 +23,33 @@ def describe(description: str, loading: bool) -> str:
 
 
 def code_panel_content(result: Result, loading: bool) -> Table | Text:
-    """The panel's text; warnings carry a written prefix so they never rely on colour.
+    """The panel's text; errors and warnings carry a written prefix so they never rely on colour.
 
-    A grid keeps wrapped descriptions indented under their code.
+    A grid keeps wrapped descriptions indented under their code. The release notices are left
+    to the title bar and the result screen: on every question they would crowd out the codes.
     """
-    if not result.codes and not result.warnings and result.stop is None:
+    if not result.codes and result.stop is None and all(w.kind == "release" for w in result.warnings):
         return Text("No codes yet: they build up as you answer.", style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
     for number, line in enumerate(result.codes, 1):
         head = Text.assemble((clean(line.code), "bold"), "  ", (line.role, "italic"))
-        grid.add_row(Text(f"{number}.", style="dim"), Text.assemble(head, "\n", describe(line.description, loading)))
+        body = Text.assemble(head, "\n", describe(line.description, loading))
+        if line.error:
+            body.append_text(Text.assemble("\n", (ERROR_PREFIX, "bold red"), clean(line.error)))
+        grid.add_row(Text(f"{number}.", style="dim"), body)
     if result.stop is not None:
         grid.add_row("", Text.assemble((STOP_PREFIX, "bold"), clean(result.stop.message)))
     for warning in result.warnings:
-        grid.add_row("", Text.assemble((WARNING_PREFIX, "bold"), clean(warning.text)))
+        if warning.kind != "release":
+            grid.add_row("", Text.assemble((WARNING_PREFIX, "bold"), clean(warning.text)))
     return grid
 
 
 def shown_part(result: Result, loading: bool) -> tuple[object, ...]:
     """What of a Result the panel's text shows: most answers leave it as it was."""
-    codes = tuple((line.code, line.role, line.description) for line in result.codes)
+    codes = tuple((line.code, line.role, line.description, line.error) for line in result.codes)
     stop = result.stop.message if result.stop is not None else None
     return codes, stop, tuple(warning.text for warning in result.warnings), loading
 
