@@ -166,3 +166,38 @@ def test_a_refused_launch_of_the_ui_leaves_the_garbage_collector_on(capsys):
     assert main(["--resume", "anything", "--label", "x"]) == 2
     assert "--label names a new session" in capsys.readouterr().err
     assert gc.isenabled()
+
+
+ESCAPED_ASCII = "D\\u00e9mo tree \\u2014 lumbar \\u00b7 spine \\ud83d\\ude00"
+
+
+@pytest.mark.parametrize(
+    ("env", "encoding", "shown"),
+    [
+        ({"PYTHONIOENCODING": "ascii"}, "ascii", ESCAPED_ASCII),
+        ({"PYTHONIOENCODING": "latin-1"}, "latin-1", "Démo tree \\u2014 lumbar · spine \\ud83d\\ude00"),
+        ({"LC_ALL": "C", "LANG": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}, "ascii", ESCAPED_ASCII),
+    ],
+    ids=["ascii pipe", "latin-1 pipe", "LANG=C"],
+)
+def test_output_the_stream_cannot_hold_is_escaped_never_an_error(tmp_path, env, encoding, shown):
+    """A stdout that is not UTF-8 gets \\uXXXX escapes for what it cannot hold: the text
+    export stays exact and the JSON export stays valid JSON with the same data."""
+    import os
+
+    title = "Démo tree — lumbar · spine 😀"
+    tree = tmp_path / "tree.toml"
+    tree.write_text(DEMO_TREE.read_text(encoding="utf-8").replace('title = "Demo tree"', f'title = "{title}"'), encoding="utf-8")
+    answers = answers_file(tmp_path, '[answers]\nregion = "thoracic"\n')
+    environment = {**os.environ, **env}
+    for fmt in ("text", "json"):
+        done = subprocess.run(
+            [sys.executable, "-m", "wizard", "run", "--tree", str(tree), "--answers", str(answers), "--format", fmt],
+            capture_output=True, cwd=REPO, timeout=120, env=environment,
+        )
+        assert done.returncode == 0, done.stderr.decode("ascii", "replace")
+        out = done.stdout.decode(encoding)  # nothing the stream's encoding cannot hold reached it
+        if fmt == "json":
+            assert json.loads(out)["tree"]["title"] == title
+        else:
+            assert shown in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from conftest import DEMO_TREE
 from test_sessions import DEMO_ANSWERS, demo_loaded, record_demo
 from wizard.engine.engine import Engine
 from wizard.export import FORMATS, render, transcript_from_engine
-from wizard.export.fhir import ICD10CM, PLACEHOLDER_PATIENT, SEQUENCE_EXTENSION, check_patient_ref
+from wizard.export.fhir import DIAGNOSIS_ROLE, ICD10CM, PLACEHOLDER_PATIENT, check_patient_ref
 from wizard.icd import load_tabular
 from wizard.sessions import SessionRecorder, SessionStore, session_transcript
 
@@ -108,8 +109,14 @@ def test_fhir_bundle_validates_and_carries_codes_in_order(store, finished):
     assert [c.code.coding[0].code for c in conditions] == ["O26.892", "M54.50", "G89.29"]
     assert all(c.code.coding[0].system == ICD10CM for c in conditions)
     assert conditions[1].code.coding[0].display == "Low back pain, unspecified"
-    assert [c.extension[0].url for c in conditions] == [SEQUENCE_EXTENSION] * 3
-    assert [c.extension[0].valuePositiveInt for c in conditions] == [1, 2, 3]
+    assert all(not c.extension for c in conditions)  # the order is where FHIR keeps it: Encounter.diagnosis
+    entries = Bundle.model_validate_json(text).entry
+    condition_urls = [e.fullUrl for e in entries if e.resource.get_resource_type() == "Condition"]
+    [(encounter_url, encounter)] = [(e.fullUrl, e.resource) for e in entries if e.resource.get_resource_type() == "Encounter"]
+    assert [d.condition.reference for d in encounter.diagnosis] == condition_urls  # in reporting order
+    assert [d.rank for d in encounter.diagnosis] == [1, 2, 3]
+    assert all((d.use.coding[0].system, d.use.coding[0].code) == (DIAGNOSIS_ROLE, "billing") for d in encounter.diagnosis)
+    assert encounter.status == "finished" and all(c.encounter.reference == encounter_url for c in conditions)
     assert conditions[0].note[0].text.startswith("Reporting sequence 1 of 3 (first-listed)")
     category = conditions[0].category[0].coding[0]
     assert (category.system, category.code) == ("http://terminology.hl7.org/CodeSystem/condition-category", "encounter-diagnosis")
@@ -227,3 +234,38 @@ def test_shipped_tree_cases_save_and_export_as_valid_fhir(store):
         text = render(session_transcript(store.load(session.id)), "fhir")
         codes = [c.code.coding[0].code for c in fhir_resources(text).get("Condition", [])]
         assert codes == engine.result().code_list, case["id"]
+
+
+def test_a_transaction_bundle_posts_every_resource_and_keeps_the_references(store, finished):
+    """What a site sends to its own FHIR server as one unit: validated by the R4B models, each
+    entry a POST of its resource type under a urn:uuid fullUrl, no ids (the server names them),
+    and every reference between entries pointing at one of those fullUrls."""
+    session, _ = finished
+    transcript = session_transcript(store.load(session.id))
+    bundle = Bundle.model_validate_json(render(transcript, "fhir", patient_ref="Patient/42", bundle_type="transaction"))
+    assert bundle.type == "transaction"
+    urls = [entry.fullUrl for entry in bundle.entry]
+    assert all(url.startswith("urn:uuid:") for url in urls)
+    assert all((entry.request.method, entry.request.url) == ("POST", entry.resource.get_resource_type()) for entry in bundle.entry)
+    assert all(entry.resource.id is None for entry in bundle.entry)
+    text = bundle.model_dump_json()
+    referenced = set(re.findall(r'"reference":"(urn:uuid:[^"]+)"', text))
+    assert referenced and referenced <= set(urls)
+    [encounter] = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "Encounter"]
+    assert [d.rank for d in encounter.diagnosis] == [1, 2, 3]
+    collection = Bundle.model_validate_json(render(transcript, "fhir", patient_ref="Patient/42"))
+    assert collection.type == "collection" and all(e.request is None and e.resource.id for e in collection.entry)
+
+
+def test_a_transaction_needs_the_real_subject_and_fhir(tmp_path, capsys):
+    from wizard.cli import main
+
+    answers = tmp_path / "answers.toml"
+    answers.write_text('[answers]\nregion = "low_back"\npregnant = "no"\nchronic = "no"\n', encoding="utf-8")
+    base = ["run", "--tree", str(DEMO_TREE), "--answers", str(answers)]
+    assert main([*base, "--format", "fhir", "--bundle-type", "transaction"]) == 2
+    assert "needs the real subject. Fix: add --patient-ref" in capsys.readouterr().err
+    assert main([*base, "--bundle-type", "transaction"]) == 2
+    assert "--bundle-type is the type of a FHIR bundle" in capsys.readouterr().err
+    assert main([*base, "--format", "fhir", "--bundle-type", "transaction", "--patient-ref", "Patient/7"]) == 0
+    assert Bundle.model_validate_json(capsys.readouterr().out).type == "transaction"

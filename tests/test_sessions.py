@@ -333,3 +333,31 @@ def test_sessions_and_exports_do_not_import_textual(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO / "tests", timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_store_removes_stale_temp_files_of_its_own_when_it_opens_the_folder(tmp_path):
+    """A writer killed during a session's first save leaves `.<id>.toml.<hex>.tmp`, which no
+    later save of that session sweeps: the store removes such files, once they are a minute
+    old, the first time it uses the folder. Nothing else is touched."""
+    import os
+    import time
+
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    old = time.time() - 120
+    stale = folder / ".20261207-101010-abcdef01.toml.0123456789ab.tmp"
+    fresh = folder / ".20261207-101011-abcdef02.toml.0123456789ac.tmp"  # a write in flight elsewhere
+    foreign = [folder / ".notes.tmp", folder / "draft.tmp", folder / ".20261207-101010-abcdef01.toml.tmp"]
+    for path in [stale, fresh, *foreign]:
+        path.write_text("partial", encoding="utf-8")
+    for path in [stale, *foreign]:
+        os.utime(path, (old, old))
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep", encoding="utf-8")
+    link = folder / ".20261207-101012-abcdef03.toml.0123456789ad.tmp"
+    link.symlink_to(target)
+    os.utime(link, (old, old), follow_symlinks=False)
+    assert SessionStore(folder).list() == []
+    assert not stale.exists()
+    assert fresh.exists() and all(path.exists() for path in foreign)
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "keep"

@@ -239,3 +239,20 @@ def test_resume_with_a_different_tree_exits_2(folder, fake_ui, capsys, tmp_path)
     other.write_text(DEMO_TREE.read_text().replace('id = "demo"', 'id = "other"'))
     assert main(["--sessions", str(folder), "--tree", str(other), "--resume", session.id]) == 2
     assert "made with tree 'demo'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("mode", "told"), [(0o755, "read"), (0o777, "read and change"), (0o700, None)])
+def test_a_named_folder_open_to_others_is_left_as_it_is_and_said_once(tmp_path, answers, capsys, mode, told):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(mode)
+    assert main(["sessions", "--sessions", str(folder), "list"]) == 0
+    err = capsys.readouterr().err
+    assert stat.S_IMODE(folder.stat().st_mode) == mode  # never changed
+    if told is None:
+        assert "open to other users" not in err
+    else:
+        assert err.count("open to other users") == 1
+        assert f"they can {told} the list of sessions" in err and f"chmod 700 {folder}" in err
+    session_id, _ = run_saved(folder, answers, capsys)
+    assert stat.S_IMODE((folder / f"{session_id}.toml").stat().st_mode) == 0o600

@@ -95,4 +95,37 @@ def json_safe(text: str) -> str:
     return _patterns()[1].sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-__all__ = ["clean", "describe_char", "find_unsafe", "json_safe", "one_line"]
+# What a stream whose encoding cannot hold a character writes instead: its \\uXXXX escape
+# (a surrogate pair beyond the BMP), which is also how JSON writes it, so a JSON export stays
+# valid JSON and a text one stays exact.
+FALLBACK = "wizard-escape"
+
+
+def _escaped(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    units = text.encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)), error.end
+
+
+def printable_streams(*streams: object) -> None:
+    """Let stdout and stderr write any text whatever their encoding (LANG=C, a pipe declared
+    ASCII): what the encoding cannot hold is written as its escape, never an error."""
+    import codecs
+
+    try:
+        codecs.lookup_error(FALLBACK)
+    except LookupError:
+        codecs.register_error(FALLBACK, _escaped)
+    for stream in streams:
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding in ("utf8", "utf16", "utf32") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors=FALLBACK)
+        except (ValueError, OSError):  # a stream that cannot be reconfigured now: left as it is
+            pass
+
+
+__all__ = ["clean", "describe_char", "find_unsafe", "json_safe", "one_line", "printable_streams"]

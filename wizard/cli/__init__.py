@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, EXIT_USAGE, CliError
-from wizard.text import clean
+from wizard.text import clean, printable_streams
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliError", "main"]
 
@@ -35,6 +35,7 @@ def parse_arguments(argv: Sequence[str]) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    printable_streams(sys.stdout, sys.stderr)
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         if args.command == "run":

@@ -80,10 +80,20 @@ def read_answers(path: Path) -> dict[str, object]:
     return answers
 
 
-def session_store(args: argparse.Namespace) -> SessionStore:
+def session_store(args: argparse.Namespace, tell: bool = True) -> SessionStore:
+    """The sessions folder of this run; with ``tell``, a word on stderr if it is open to others
+    (the UI says it in the app instead, after its first paint)."""
+    import sys
+
     from wizard.sessions import SessionStore
 
-    return SessionStore.resolve(getattr(args, "sub_sessions", None) or args.sessions)
+    store = SessionStore.resolve(getattr(args, "sub_sessions", None) or args.sessions)
+    notice = store.exposure_notice() if tell else None
+    if notice:
+        from wizard.text import clean
+
+        print(clean(f"wizard: note: {notice}"), file=sys.stderr)
+    return store
 
 
 def patient_ref(args: argparse.Namespace) -> str | None:
@@ -97,6 +107,18 @@ def patient_ref(args: argparse.Namespace) -> str | None:
         return check_patient_ref(args.patient_ref)
     except ValueError as error:
         raise CliError(f"--patient-ref: {error}.") from None
+
+
+def bundle_type(args: argparse.Namespace) -> str:
+    """--bundle-type, which only a FHIR export takes."""
+    if args.bundle_type is None:
+        return "collection"
+    if args.format != "fhir":
+        raise CliError("--bundle-type is the type of a FHIR bundle. Fix: add --format fhir, or leave it out.")
+    if args.bundle_type == "transaction" and args.patient_ref is None:
+        # A transaction is made to be filed on a server: the placeholder subject would be filed with it.
+        raise CliError("a transaction bundle is filed as it is, so it needs the real subject. Fix: add --patient-ref Patient/ID.")
+    return args.bundle_type
 
 
 def write_private(path: Path, text: str) -> None:

@@ -18,6 +18,9 @@ SESSIONS_HELP = "sessions folder (default: $WIZARD_SESSIONS_DIR, else sessions/ 
 ICD_DIR_HELP = "folder of imported ICD-10-CM releases (default: $WIZARD_ICD_DIR, else the user data folder's icd/)"
 DATE_HELP = "the encounter's date of service, YYYY-MM-DD (default: today); codes are checked against the release in force that day"
 ID_HELP = "a session id, or the start of one"
+# As wizard.export.fhir.BUNDLE_TYPES, which the parser does not import (it loads fhir.resources).
+BUNDLE_TYPES = ("collection", "transaction")
+BUNDLE_HELP = "with --format fhir: a collection (default) or a transaction to POST to a FHIR server as one unit"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--save", action="store_true", help="save the run as a complete session; its id goes to stderr")
     run.add_argument("--label", dest="run_label", metavar="TEXT", help="with --save: a label for the session (no patient identifiers)")
     run.add_argument("--patient-ref", metavar="REF", help="with --format fhir: the subject, e.g. Patient/123 (default: a marked placeholder)")
+    run.add_argument("--bundle-type", choices=BUNDLE_TYPES, help=BUNDLE_HELP)
 
     sessions = commands.add_parser("sessions", help="list, show, export or delete saved sessions", parents=[folder])
     actions = sessions.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
@@ -75,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=FORMATS, default="text")
     export.add_argument("--out", type=Path, metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
     export.add_argument("--patient-ref", metavar="REF", help="with --format fhir: the subject, e.g. Patient/123 (default: a marked placeholder)")
+    export.add_argument("--bundle-type", choices=BUNDLE_TYPES, help=BUNDLE_HELP)
     delete = actions.add_parser("delete", help="delete a session file (asks first)", parents=[folder])
     delete.add_argument("id", help=ID_HELP)
     delete.add_argument("--yes", action="store_true", help="do not ask")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, CliError, load_tree_or_exit, open_release, patient_ref, read_answers, session_store
+from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, CliError, bundle_type, load_tree_or_exit, open_release, patient_ref, read_answers, session_store
 from wizard.text import clean
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif args.run_label is not None:
         raise CliError("--label names a saved session. Fix: add --save, or leave out --label.")
     try:
-        sys.stdout.write(render(transcript, args.format, patient_ref=patient_ref(args)))
+        sys.stdout.write(render(transcript, args.format, patient_ref=patient_ref(args), bundle_type=bundle_type(args)))
     except ExportError as error:
         raise CliError(f"the result {error}.") from None
     if not_saved is not None:

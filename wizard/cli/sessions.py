@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from wizard.cli.common import EXIT_OK, CliError, patient_ref, session_store, write_private
+from wizard.cli.common import EXIT_OK, CliError, bundle_type, patient_ref, session_store, write_private
 from wizard.text import clean, json_safe, one_line
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         sys.stdout.write(render(transcript, "text"))
         return EXIT_OK
     try:
-        text = render(transcript, args.format, patient_ref=patient_ref(args))
+        text = render(transcript, args.format, patient_ref=patient_ref(args), bundle_type=bundle_type(args))
     except ExportError as error:
         raise CliError(f"session {session.id} {error}.") from None
     if args.out is None or str(args.out) == "-":

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def cmd_ui(args: argparse.Namespace) -> int:
     # The UI records into args.session_store; with --resume it continues args.resume_session
     # (loaded, and claimed so that no other process records over it).
-    args.session_store = session_store(args)
+    args.session_store = session_store(args, tell=False)  # the app says it, after its first paint
     args.resume_session = None
     if args.resume is not None:
         if args.label is not None:

@@ -25,8 +25,8 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None) -> str:
-    """Render a transcript in one of FORMATS; patient_ref is used by fhir only."""
+def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None, bundle_type: str = "collection") -> str:
+    """Render a transcript in one of FORMATS; patient_ref and bundle_type are used by fhir only."""
     if fmt == "text":
         from wizard.export.text import render_text
 
@@ -42,7 +42,7 @@ def render(transcript: Transcript, fmt: str, *, patient_ref: str | None = None) 
     if fmt == "fhir":
         from wizard.export.fhir import render_fhir
 
-        return render_fhir(transcript, patient_ref=patient_ref)
+        return render_fhir(transcript, patient_ref=patient_ref, bundle_type=bundle_type)
     raise ValueError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
 
 

@@ -1,20 +1,18 @@
-"""FHIR R4 export: a collection Bundle built and validated with the fhir.resources R4B models.
+"""FHIR R4 export: a Bundle built and validated with the fhir.resources R4B models.
 
 The Bundle holds, in this order:
 
 * one Condition per code, in reporting order: `code.coding` is ICD-10-CM
-  (`http://hl7.org/fhir/sid/icd-10-cm`, dotted code, the official description as display),
-  category `encounter-diagnosis`, `coding.version` the release the code was checked against,
-  `encounter` the Encounter below. R4 has no Condition element for a diagnosis's place on a
-  claim (that is Encounter.diagnosis.rank or Claim.diagnosis.sequence, not filled yet), so
-  the sequence is recorded twice on each Condition: as the
-  extension SEQUENCE_EXTENSION (valuePositiveInt, 1 = first-listed) and in a note that
-  also gives the role and the reason;
+  (`http://hl7.org/fhir/sid/icd-10-cm`, dotted code, the official description as display,
+  the release the code was checked against as version), category `encounter-diagnosis`,
+  `encounter` the Encounter below, and a note with its place, its role and the reason;
 * a QuestionnaireResponse with the answered path (option answers as valueCoding with the
   option id as code and the label as display, numbers as valueInteger);
-* the Encounter the Conditions point to: its period is the date of service (start and end
-  that day), status finished (in-progress while the tree is not done), class ambulatory (the
-  tree codes outpatient encounters, Guidelines section IV);
+* the Encounter: its period is the date of service (start and end that day), status finished
+  (in-progress while the tree is not done), class ambulatory (the tree codes outpatient
+  encounters, Guidelines section IV), and the reporting order where FHIR keeps it,
+  `Encounter.diagnosis`: each Condition with `rank` (1 = first-listed) and `use` billing
+  (diagnosis-role);
 * a Provenance whose targets are all of the above, naming the app and its version, the
   tree (id, version, sha256), the ICD-10-CM release the codes were checked against and the
   one in force on the date of service (or that it was not installed).
@@ -22,6 +20,12 @@ The Bundle holds, in this order:
 The subject is the placeholder `Patient/example`, marked as such in its display, unless a
 patient reference is given. Entry ids are UUIDs derived from the session (or the run), so
 exporting the same session twice gives the same bundle.
+
+BUNDLE_TYPES: a `collection` (the default: a document to keep or read), or a `transaction`
+that a site can send to its own FHIR server as one unit (POST the bundle to the server's
+base URL): each entry then has its `urn:uuid:` fullUrl, no id (the server assigns them and
+rewrites the references between entries) and a `request` to POST it. wizard only writes the
+file; it never opens a connection.
 """
 
 from __future__ import annotations
@@ -42,9 +46,8 @@ CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
-# Not a published extension: a placeholder canonical (the .example domain is reserved) until
-# the project publishes a StructureDefinition for it.
-SEQUENCE_EXTENSION = "https://wizard-lbp.example/fhir/StructureDefinition/diagnosis-sequence"
+DIAGNOSIS_ROLE = "http://terminology.hl7.org/CodeSystem/diagnosis-role"
+BUNDLE_TYPES = ("collection", "transaction")
 PLACEHOLDER_PATIENT = "Patient/example"
 PLACEHOLDER_DISPLAY = "PLACEHOLDER patient: no patient was identified; replace this reference before filing"
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:wizard-lbp:fhir-export")
@@ -67,13 +70,13 @@ def check_patient_ref(text: str) -> str:
     return text
 
 
-def render_fhir(t: Transcript, patient_ref: str | None = None) -> str:
+def render_fhir(t: Transcript, patient_ref: str | None = None, bundle_type: str = "collection") -> str:
     from pydantic import ValidationError
 
     from wizard.export import ExportError
 
     try:
-        bundle = build_bundle(t, patient_ref)
+        bundle = build_bundle(t, patient_ref, bundle_type)
     except ValidationError as error:
         # Codes and ids are never altered to fit: say which value FHIR refuses.
         first = error.errors()[0]
@@ -87,8 +90,10 @@ def render_fhir(t: Transcript, patient_ref: str | None = None) -> str:
     return json_safe(bundle.model_dump_json(indent=2)) + "\n"
 
 
-def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
+def build_bundle(t: Transcript, patient_ref: str | None = None, bundle_type: str = "collection") -> Bundle:
     """The Bundle for a transcript, validated by the R4B models as it is built."""
+    if bundle_type not in BUNDLE_TYPES:
+        raise ValueError(f"unknown bundle type '{bundle_type}'; choose one of: {', '.join(BUNDLE_TYPES)}")
     when = (t.updated or t.created or datetime.now(timezone.utc)).isoformat()
     key = t.session_id or _run_key(t)
 
@@ -100,19 +105,27 @@ def build_bundle(t: Transcript, patient_ref: str | None = None) -> Bundle:
     else:
         subject = {"reference": PLACEHOLDER_PATIENT, "display": PLACEHOLDER_DISPLAY}
     encounter = urn("encounter")
-    entries = [(urn(f"condition/{n}"), _condition(t, n, subject, when, encounter)) for n in range(1, len(t.result.codes) + 1)]
+    conditions = [urn(f"condition/{n}") for n in range(1, len(t.result.codes) + 1)]
+    entries = [(url, _condition(t, n, subject, when, encounter)) for n, url in enumerate(conditions, 1)]
     entries.append((urn("questionnaire-response"), _questionnaire_response(t, subject, when)))
-    entries.append((encounter, _encounter(t, subject)))
+    entries.append((encounter, _encounter(t, subject, conditions)))
     entries.append((urn("provenance"), _provenance(t, [url for url, _ in entries], when)))
     bundle = {
         "resourceType": "Bundle",
         "id": urn("bundle").removeprefix("urn:uuid:"),
         "identifier": {"system": "urn:ietf:rfc:3986", "value": urn("bundle")},
-        "type": "collection",
+        "type": bundle_type,
         "timestamp": when,
-        "entry": [{"fullUrl": url, "resource": dict(resource, id=url.removeprefix("urn:uuid:"))} for url, resource in entries],
+        "entry": [_entry(url, resource, bundle_type) for url, resource in entries],
     }
     return Bundle.model_validate(bundle)
+
+
+def _entry(url: str, resource: dict, bundle_type: str) -> dict:
+    """A collection keeps each resource's id; a transaction POSTs it and lets the server name it."""
+    if bundle_type == "transaction":
+        return {"fullUrl": url, "resource": resource, "request": {"method": "POST", "url": resource["resourceType"]}}
+    return {"fullUrl": url, "resource": dict(resource, id=url.removeprefix("urn:uuid:"))}
 
 
 def _run_key(t: Transcript) -> str:
@@ -121,7 +134,7 @@ def _run_key(t: Transcript) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _encounter(t: Transcript, subject: dict) -> dict:
+def _encounter(t: Transcript, subject: dict, conditions: list[str]) -> dict:
     encounter = {
         "resourceType": "Encounter",
         "status": "finished" if t.result.complete else "in-progress",
@@ -130,6 +143,9 @@ def _encounter(t: Transcript, subject: dict) -> dict:
     }
     if t.result.date_of_service:
         encounter["period"] = {"start": t.result.date_of_service, "end": t.result.date_of_service}
+    billing = {"coding": [{"system": DIAGNOSIS_ROLE, "code": "billing", "display": "Billing"}]}
+    if conditions:  # the reporting order: rank 1 is the first-listed code
+        encounter["diagnosis"] = [{"condition": {"reference": url}, "use": billing, "rank": rank} for rank, url in enumerate(conditions, 1)]
     return encounter
 
 
@@ -143,7 +159,6 @@ def _condition(t: Transcript, sequence: int, subject: dict, when: str, encounter
         coding["display"] = line.description
     condition = {
         "resourceType": "Condition",
-        "extension": [{"url": SEQUENCE_EXTENSION, "valuePositiveInt": sequence}],
         "clinicalStatus": {"coding": [{"system": CONDITION_CLINICAL, "code": "active", "display": "Active"}]},
         "category": [{"coding": [{"system": CONDITION_CATEGORY, "code": "encounter-diagnosis", "display": "Encounter Diagnosis"}]}],
         "code": {"coding": [coding], "text": line.description if official else line.code},

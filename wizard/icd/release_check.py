@@ -67,13 +67,16 @@ class ReleaseCheck:
         problem = self.tabular.check_billable(code)
         if problem is None:
             return None
-        used = self.choice.used
-        where = f"not valid in {used.label}, the release used for the date of service {self.date_of_service.isoformat()}"
+        used, day = self.choice.used, self.date_of_service.isoformat()
+        if self.choice.in_force is used:
+            where = f"not valid in {used.label}, the release in force on {day}"
+        else:
+            where = f"not valid in {used.label}, the release the date of service {day} is checked against"
         reviewed = self.reviewed()
         if reviewed is None or not reviewed.is_billable(code):
             return f"{problem.message} ({where})"
         info = self.tabular.get(code)
-        review = f"The tree, reviewed for {reviewed.release}, needs a review (wizard icd diff {reviewed.release} {used.id} --tree)."
+        review = f"The tree, reviewed for {reviewed.release}, needs a review (wizard icd diff {reviewed.release} {used.id} --tree TREE)."
         if info is None:
             return f"{code} is {where}: deleted (it was a billable code in {reviewed.release}). {review}"
         children = self.tabular.children(code)

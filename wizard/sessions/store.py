@@ -37,6 +37,10 @@ HEADER = (
 )
 END_MARK = "# end of wizard session"
 PREFIX = re.compile(r"^[0-9a-f-]{1,24}$")
+# A write in flight, as write_atomic names it: `.<id>.toml.<12 hex>.tmp`.
+TEMP_FILE = re.compile(r"^\.[0-9]{8}-[0-9]{6}-[0-9a-f]{8}\.toml\.[0-9a-f]{12}\.tmp$")
+# A write takes milliseconds: a temp file this old was left by a writer that was killed.
+STALE_AFTER = 60.0
 
 
 @record
@@ -85,10 +89,36 @@ class SessionStore:
         self._locate = locate
         self._claims: dict[str, tuple[FileLock, int]] = {}
         self._guard = threading.Lock()
+        self._exposure_told = False
 
     @cached_property
     def location(self) -> Location:
-        return self._locate()
+        location = self._locate()
+        self._remove_stale_temps(location.folder)
+        return location
+
+    @staticmethod
+    def _remove_stale_temps(folder: Path) -> None:
+        """Remove the temp files a killed writer left, the first time the folder is used.
+
+        A save sweeps its own session's leftovers, but a writer killed during a session's
+        first save leaves one that no later save of that session sweeps. Only files of the
+        store's own name pattern, and only those older than STALE_AFTER, so that a write in
+        flight in another process is never touched.
+        """
+        import time
+
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return  # no folder yet, or one we cannot read: nothing of ours to tidy
+        limit = time.time() - STALE_AFTER
+        for entry in entries:
+            try:
+                if TEMP_FILE.match(entry.name) and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
     @property
     def folder(self) -> Path:
@@ -101,6 +131,29 @@ class SessionStore:
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.folder)!r}, source={self.source!r})"
+
+    def exposure_notice(self) -> str | None:
+        """Once per store: a sentence when a folder the user chose is open to other users.
+
+        wizard makes the folders it picks itself private, but leaves the mode of one named by
+        --sessions or WIZARD_SESSIONS_DIR as the user set it (it may be shared on purpose); the
+        user is told, once, so that they can decide. The files in it are 0600 either way.
+        """
+        if self._exposure_told or self.source in DEFAULT_SOURCES:
+            return None
+        self._exposure_told = True
+        try:
+            mode = os.stat(self.folder).st_mode
+        except OSError:
+            return None  # made by the first save, private
+        if not mode & 0o066:
+            return None
+        could = "read and change" if mode & 0o022 else "read"
+        return (
+            f"the sessions folder {self.folder} ({self.source}) is open to other users (mode {mode & 0o777:o}): they can "
+            f"{could} the list of sessions there, though not the sessions themselves (each file is 0600). "
+            f"wizard leaves it as it is; to make it private: chmod 700 {self.folder}"
+        )
 
     # -- paths -----------------------------------------------------------------------------
 

@@ -177,6 +177,9 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     def on_recorder_relay_opened(self, message: RecorderRelay.Opened) -> None:
         self.session_id = message.session_id
+        notice = self.store.exposure_notice() if self.store is not None else None
+        if notice:
+            self.notify(notice[0].upper() + notice[1:], title="Sessions folder open to others", severity="warning", timeout=20)
 
     def on_unmount(self) -> None:
         if self._relay is not None:
