@@ -79,3 +79,38 @@ def test_a_signal_ends_the_ui_and_gives_the_terminal_back(tmp_path: Path, signum
         os.close(fd)
     (listing,) = SessionStore(sessions).list()
     assert listing.session.label == "pty" and [a.answer for a in listing.session.answers] == ["low_back"]
+
+
+@pytest.mark.skipif(not WIZARD.exists(), reason="needs the wizard script in .venv (make test)")
+def test_a_terminal_that_hangs_up_without_a_signal_ends_the_ui_and_keeps_the_answers(tmp_path: Path) -> None:
+    """Under `make run` a closed terminal window hangs up the pty, but the SIGHUP goes to make,
+    which does not pass it on. wizard must still end (with 128 + SIGHUP), not read end-of-file
+    from a dead terminal forever with the session locked."""
+    sessions = tmp_path / "sessions"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child plays make: it leads the terminal's session, ignores the hang-up
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # and so never passes it on to wizard
+        wizard = os.fork()
+        if wizard == 0:
+            signal.signal(signal.SIGHUP, signal.SIG_DFL)
+            os.environ.update(TERM="xterm-256color", WIZARD_SESSIONS_DIR=str(sessions), COLUMNS="100", LINES="30")
+            os.execv(str(WIZARD), [str(WIZARD), "--tree", str(DEMO_TREE), "--label", "hang-up"])
+        os._exit(os.waitstatus_to_exitcode(os.waitpid(wizard, 0)[1]) % 256)
+    code: int | None = None
+    try:
+        assert b"Where is the pain?" in read_until(fd, b"Where is the pain?", 20)
+        os.write(fd, b"1")
+        read_until(fd, b"Is there a current injury?", 10)
+        os.close(fd)  # the terminal window is closed
+        fd = -1
+        code = wait_exit(pid, 15)
+        assert code == 128 + signal.SIGHUP, f"exit status {code}"
+    finally:
+        if code is None and wait_exit(pid, 0.1) is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        if fd >= 0:
+            os.close(fd)
+    (listing,) = SessionStore(sessions).list()
+    assert [a.answer for a in listing.session.answers] == ["low_back"]
+    assert not list(sessions.glob("*.lock")), "the session is still locked"

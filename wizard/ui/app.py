@@ -185,6 +185,12 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         if self._relay is not None:
             self._relay.close()
 
+    def save_before_abandoning(self) -> None:
+        """The terminal is gone and the process ends now (wizard.ui.signals.end): the writes
+        queued for the session finish and its lock is let go, as on a normal exit."""
+        if self._relay is not None:
+            self._relay.close()
+
     def _show_tree_title(self) -> None:
         info = self.loaded.tree.tree
         self.title = one_line(info.title)
