@@ -134,7 +134,8 @@ class Coder:
     # -- the whole result ---------------------------------------------------------------
 
     def result(self, answers: Mapping[str, Answer], complete: bool, stop: Stop | None = None) -> Result:
-        built, warnings = self.codes(answers)
+        # A stop with no_code ends the tree with no code: what it found is coded elsewhere.
+        built, warnings = ([], []) if stop is not None and stop.no_code else self.codes(answers)
         codes = [code for code, _ in built]
         lines = tuple(self._line(index, code, rule, answers) for index, (code, rule) in enumerate(built))
         checklist = self._checklist(answers, codes, [rule for _, rule in built])
@@ -215,9 +216,18 @@ class Coder:
         return warnings
 
 
+# How a question with several answers reads when none of its options was chosen.
+NONE_CHOSEN = "None of these"
+
+
 def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
-    """How an answer reads to a person: the option label, or the number with its unit."""
+    """How an answer reads to a person: the option label, the number with its unit, or the
+    labels of the options chosen, one after another ("None of these" for none)."""
     question = tree.question(question_id)
+    if isinstance(answer, tuple):
+        if not answer:
+            return NONE_CHOSEN
+        return "; ".join(answer_label(tree, question_id, member) for member in answer)
     if question is None:
         return str(answer)
     if isinstance(answer, str):

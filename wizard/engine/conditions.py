@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Collection, Mapping
 from types import CodeType
 
-from wizard.tree.models import Answer, Answered, Condition, Matcher, NotIn, Range, Tree
+from wizard.tree.models import Answer, Answered, Condition, Includes, Matcher, NotIn, Range, Tree
 
 
 def code_matches(code: str, pattern: str) -> bool:
@@ -38,6 +38,8 @@ def matcher_holds(matcher: Matcher, answer: Answer | None) -> bool:
         return answer not in matcher.not_
     if isinstance(matcher, Range):
         return isinstance(answer, int) and matcher.contains(answer)
+    if isinstance(matcher, Includes):
+        return isinstance(answer, tuple) and not frozenset(matcher.includes).isdisjoint(answer)
     raise TypeError(f"unknown matcher {matcher!r}")
 
 
@@ -134,6 +136,9 @@ class _Source:
             return f"({answer} not in {self.constant(frozenset([*matcher.not_, None]))})"
         if isinstance(matcher, Answered):
             return f"({answer} is {'not ' if matcher.answered else ''}None)"
+        if isinstance(matcher, Includes):
+            # A set answer is a tuple of option ids; no answer is None, which holds none.
+            return f"(not {self.constant(frozenset(matcher.includes))}.isdisjoint({answer} or ()))"
         if isinstance(matcher, Range):
             value = self.constant(matcher)  # a unique name for the walrus target too
             tests = [f"isinstance({value}_x := {answer}, int)"]
@@ -285,6 +290,8 @@ def describe_matcher(key: str, matcher: Matcher) -> str:
         lo = "" if matcher.min is None else f"{matcher.min}"
         hi = "" if matcher.max is None else f"{matcher.max}"
         return f"{key} in {lo}..{hi}"
+    if isinstance(matcher, Includes):
+        return f"{key} includes {' or '.join(matcher.includes)}"
     return f"{key} {'answered' if matcher.answered else 'not answered'}"
 
 

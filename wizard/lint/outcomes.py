@@ -120,7 +120,6 @@ class OutcomeWalker:
         """The engine's flow with states as numbers: a question's index, then the end, then each stop."""
         end = self._end
         stop_number = {STOP_PREFIX + s.id: end + 1 + i for i, s in enumerate(self.tree.stops)}
-        self._stop_ids = [s.id for s in self.tree.stops]
         number = {**self._position, DONE: end, **stop_number}
         flow = Flow(self.tree, self.evaluator)
         self._next = [tuple((number[dest], check) for dest, check in flow.candidates[q]) for q in self._ids]
@@ -409,9 +408,11 @@ class OutcomeWalker:
         if known is not None:
             return known
         leaf = self._leaves[key] = Subtree(paths=1)
-        stop = self._stop_ids[state - self._end - 1] if state > self._end else None
+        stop = self.tree.stops[state - self._end - 1] if state > self._end else None
         if stop is not None:
-            self.coverage.stops.add(stop)
+            self.coverage.stops.add(stop.id)
+            if stop.no_code:
+                return leaf  # the tree ends with no code, as the engine's result does
         rules = self.tree.rules
         for item in decided:
             if item[0] == TEMPLATE_FAILED:
