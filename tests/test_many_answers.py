@@ -219,3 +219,83 @@ def test_the_graph_shows_which_members_an_edge_needs(tree) -> None:
     from wizard.engine.graph import mermaid
 
     assert "signs --> chronic: 1. signs includes weakness or gait" in mermaid(tree)
+
+
+# -- sessions and exports ---------------------------------------------------------------------------
+
+
+def recorded(tmp_path: Path, answers: list) -> tuple:
+    """A session on the signs tree with the answers recorded one by one, as the UI does."""
+    from wizard.icd import load_tabular
+    from wizard.sessions import SessionRecorder, SessionStore
+
+    store = SessionStore(tmp_path / "sessions")
+    loaded = load_tree(SIGNS)
+    engine = Engine(loaded.tree, load_tabular())
+    session = store.new(loaded, label="bay 5")
+    with SessionRecorder(store, session) as recorder:
+        for answer in answers:
+            engine.answer(answer)
+            assert recorder.answered(engine), recorder.last_error
+    return store, session, engine
+
+
+def test_a_set_is_saved_as_a_toml_list_and_loads_back_equal(tmp_path) -> None:
+    store, session, engine = recorded(tmp_path, ["low_back", ["gait", "fever"], "no"])
+    assert 'answer = [\n    "fever",\n    "gait",\n]' in store.path_of(session.id).read_text(encoding="utf-8")
+    loaded = store.load(session.id)
+    assert loaded == session
+    assert loaded.answers[1].answer == ("fever", "gait") and loaded.answers[1].label == "Fever; Gait disturbance"
+    assert [c.code for c in loaded.result.codes] == engine.result().code_list == ["M54.50", "R50.9"]
+
+
+def test_a_resumed_session_replays_its_sets(tmp_path) -> None:
+    from wizard.sessions import resume_engine
+
+    store, session, _ = recorded(tmp_path, ["low_back", ["weakness"]])
+    engine, flags = resume_engine(store.load(session.id), load_tree(SIGNS))
+    assert flags == [] and engine.answers["signs"] == ("weakness",) and engine.current.id == "chronic"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "fhir"])
+def test_every_export_of_a_saved_set_equals_the_direct_export(tmp_path, fmt) -> None:
+    from wizard.export import render, transcript_from_engine
+    from wizard.sessions import session_transcript
+
+    store, session, engine = recorded(tmp_path, ["low_back", ["retention", "fever"]])
+    saved = store.load(session.id)
+    direct = transcript_from_engine(
+        engine, sha256=saved.tree.sha256, path=saved.tree.path, label=saved.label, created=saved.created,
+        session_id=saved.id, updated=saved.updated, answered_at=tuple(a.at for a in saved.answers),
+    )
+    text = render(session_transcript(saved), fmt)
+    assert text == render(direct, fmt)
+    if fmt in ("text", "markdown"):
+        assert "Fever; Urinary retention" in text
+
+
+def test_fhir_gives_one_answer_per_option_chosen_and_none_for_none(tmp_path) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    from wizard.export import render
+    from wizard.sessions import session_transcript
+
+    def items(answers: list) -> dict:
+        store, session, _ = recorded(tmp_path / str(len(answers[1])), answers)
+        bundle = Bundle.model_validate_json(render(session_transcript(store.load(session.id)), "fhir"))
+        (response,) = [e.resource for e in bundle.entry if e.resource.get_resource_type() == "QuestionnaireResponse"]
+        return {item.linkId: item for item in response.item}
+
+    chosen = items(["low_back", ["retention", "fever"]])["signs"]
+    assert [(a.valueCoding.code, a.valueCoding.display) for a in chosen.answer] == [("fever", "Fever"), ("retention", "Urinary retention")]
+    none = items(["low_back", []])["signs"]
+    assert none.answer is None and none.text == "Which signs does the provider document?"
+
+
+def test_a_stop_with_no_code_ends_the_tree_with_no_code_though_a_rule_holds(tree) -> None:
+    engine = Engine(tree)
+    assert engine.answer("elsewhere") is None
+    assert engine.stop.id == "elsewhere" and engine.stop.no_code
+    assert engine.coder.code_strings(engine.answers) == ["M54.9"], "the rule holds"
+    result = engine.result()
+    assert result.code_list == [] and result.stop.message.startswith("Out of scope")

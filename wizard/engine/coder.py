@@ -216,8 +216,10 @@ class Coder:
         return warnings
 
 
-# How a question with several answers reads when none of its options was chosen.
+# How a question with several answers reads when none of its options was chosen, and what
+# goes between the labels of the options chosen.
 NONE_CHOSEN = "None of these"
+MEMBER_SEPARATOR = "; "
 
 
 def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
@@ -227,7 +229,7 @@ def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
     if isinstance(answer, tuple):
         if not answer:
             return NONE_CHOSEN
-        return "; ".join(answer_label(tree, question_id, member) for member in answer)
+        return MEMBER_SEPARATOR.join(answer_label(tree, question_id, member) for member in answer)
     if question is None:
         return str(answer)
     if isinstance(answer, str):
@@ -235,3 +237,10 @@ def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
         return option.label if option else answer
     unit = question.number.unit if question.number else None
     return f"{answer} {unit}" if unit else str(answer)
+
+
+def member_labels(answer: tuple[str, ...], label: str) -> list[str]:
+    """The label of each option of a set answer, from the label `answer_label` made of them
+    (all a saved session keeps); "" for each when a label itself held the separator."""
+    parts = label.split(MEMBER_SEPARATOR) if answer else []
+    return parts if len(parts) == len(answer) else [""] * len(answer)
