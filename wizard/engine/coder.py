@@ -7,14 +7,15 @@ engine takes one so that tests and the start-up path can avoid loading the tabul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
-from typing import Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Protocol, TypeVar
 
 from wizard.engine.conditions import ConditionEvaluator
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
 from wizard.tree.models import Answer, DerivedValue, Rule, Stop, Tree
 
 TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+T = TypeVar("T")
 
 
 class Describer(Protocol):
@@ -206,7 +207,7 @@ class Coder:
         if self.describer is None or len(codes) < 2:
             return []
         warnings = []
-        for conflict in self.describer.excludes1_conflicts(codes):
+        for conflict in first_note_per_pair(self.describer.excludes1_conflicts(codes)):
             text = (
                 f"Excludes1: {conflict.code} excludes {conflict.excluded} (note under {conflict.owner}: "
                 f"\"{conflict.note}\"). Report both only if the provider documents the two conditions as "
@@ -214,6 +215,13 @@ class Coder:
             )
             warnings.append(Warning(f"excludes1:{conflict.code}:{conflict.excluded}", "excludes1", text, (conflict.code, conflict.excluded)))
         return warnings
+
+
+def first_note_per_pair(conflicts: Iterable[T]) -> list[T]:
+    """One Excludes1 conflict per pair of codes, the first (nearest) note that names it: M43.1
+    and M43 both exclude Q76.2, and a person needs to read that once, a path to count it once."""
+    seen: set[tuple[str, str]] = set()
+    return [c for c in conflicts if not ((c.code, c.excluded) in seen or seen.add((c.code, c.excluded)))]  # type: ignore[attr-defined]
 
 
 # How a question with several answers reads when none of its options was chosen, and what
