@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
@@ -152,14 +154,19 @@ class QuestionScreen(Screen[None]):
     def _line(self, selector: str, needed: bool, **place: str) -> Static | None:
         """The Static `selector` of the question column, mounted at `place` (before= or
         after= another) the first time it is needed; None while it has never been."""
+        return self._mounted(selector, needed, lambda: Static(id=selector.removeprefix("#")), **place)
+
+    def _mounted(self, selector: str, needed: bool, make: Callable[[], Widget], **place: str) -> Any:
+        """The widget `selector` of the question column, made by `make` and mounted at `place`
+        the first time it is needed; None while it has never been."""
         try:
-            return self.query_one(selector, Static)
+            return self.query_one(selector)
         except NoMatches:
             if not needed:
                 return None
-        line = Static(id=selector.removeprefix("#"))
-        self.query_one("#main", Vertical).mount(line, **place)  # type: ignore[arg-type]
-        return line
+        widget = make()
+        self.query_one("#main", Vertical).mount(widget, **place)  # type: ignore[arg-type]
+        return widget
 
     def _show_answers(self, question: Question, current: Answer | None) -> None:
         options = self.query_one("#options", OptionsList)
@@ -185,16 +192,13 @@ class QuestionScreen(Screen[None]):
     def _tick_list(self, mount: bool) -> TickList | None:
         """The list to tick of a question with several answers, mounted under the options the
         first time such a question is shown (most encounters never need it); None until then."""
-        try:
-            return self.query_one("#ticks", OptionsList)  # type: ignore[return-value]
-        except NoMatches:
-            if not mount:
-                return None
-        from wizard.ui.widgets.tick_list import TickList
 
-        ticks = TickList(id="ticks")
-        self.query_one("#main", Vertical).mount(ticks, after="#options")
-        return ticks
+        def make() -> TickList:
+            from wizard.ui.widgets.tick_list import TickList
+
+            return TickList(id="ticks")
+
+        return self._mounted("#ticks", mount, make, after="#options")
 
     def _show_number_box(self, number: NumberInput | None, question: Question | None) -> None:
         """Show the number box, its keys and "or choose:" for a numeric question, else hide them."""
