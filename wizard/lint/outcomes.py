@@ -268,9 +268,9 @@ class OutcomeWalker:
         self._settling_positions = sorted(settling)
         self._settling_spans: dict[tuple[int, int], tuple[tuple[str, Callable], ...]] = {}
 
-    def _settled_by(self, position: int) -> frozenset[str]:
+    def _settled_by(self, position: int) -> SettledBy:
         """The named conditions whose value is known once the question at `position` is answered."""
-        return frozenset(name for name, at in self._settled_at.items() if at <= position)
+        return SettledBy(self._settled_at, position)
 
     def _named_in_order(self) -> list[str]:
         """Every named condition, each after the named conditions it names (the loader refuses
@@ -582,3 +582,16 @@ def _tested_directly(condition: Condition) -> tuple[set[str], set[str]]:
         names.update(part.is_)
         stack += [*part.all, *part.any, *([part.not_] if part.not_ else [])]
     return keys, names
+
+
+class SettledBy:
+    """The named conditions settled by a position (`name in settled`), without listing them: a
+    tree of 20,000 questions has thousands of named conditions."""
+
+    def __init__(self, settled_at: dict[str, int], position: int) -> None:
+        self.settled_at = settled_at
+        self.position = position
+
+    def __contains__(self, name: object) -> bool:
+        at = self.settled_at.get(name)  # type: ignore[call-overload]
+        return at is not None and at <= self.position
