@@ -26,11 +26,16 @@ def ticks(app) -> TickList:  # noqa: ANN001
     return app.screen.query_one("#ticks", TickList)
 
 
-async def at_signs(pilot) -> TickList:  # noqa: ANN001
-    await pilot.press("1")  # region: low back
+async def at_signs(pilot, *keys: str) -> TickList:  # noqa: ANN001
+    """Answer the region (low back), then press `keys` on the list to tick."""
+    await pilot.press("1")
     await pilot.pause()
     assert pilot.app.engine.current.id == "signs"
-    return ticks(pilot.app)
+    tick_list = ticks(pilot.app)
+    if keys:
+        await pilot.press(*keys)
+        await pilot.pause()
+    return tick_list
 
 
 async def test_the_options_are_a_list_to_tick_with_a_done_row() -> None:
@@ -72,9 +77,7 @@ async def test_space_and_the_number_keys_tick_and_enter_answers_with_the_ticks()
 async def test_enter_with_nothing_ticked_answers_none_of_these() -> None:
     app = signs_app()
     async with app.run_test(size=SIZE) as pilot:
-        await at_signs(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await at_signs(pilot, "enter")
         assert app.engine.answers["signs"] == () and isinstance(app.screen, ResultScreen)
         assert app.engine.path[-1].label == "None of these"
 
@@ -95,9 +98,7 @@ async def test_the_mouse_ticks_an_option_and_the_done_row_answers() -> None:
 async def test_a_number_with_no_option_warns_and_ticks_nothing() -> None:
     app = signs_app()
     async with app.run_test(size=SIZE) as pilot:
-        tick_list = await at_signs(pilot)
-        await pilot.press("8")
-        await pilot.pause()
+        tick_list = await at_signs(pilot, "8")
         assert tick_list.chosen == () and any("no option 8" in n.message for n in app._notifications)
 
 
@@ -129,9 +130,7 @@ async def test_help_lists_the_keys_of_the_list_to_tick() -> None:
 
     app = signs_app()
     async with app.run_test(size=SIZE) as pilot:
-        await at_signs(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await at_signs(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one("#keys", DataTable)
         rows = {table.get_row_at(i)[2]: table.get_row_at(i) for i in range(table.row_count)}
