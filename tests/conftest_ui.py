@@ -18,6 +18,7 @@ from wizard.tree.loader import LoadedTree, load_tree
 from wizard.ui.app import WizardApp
 
 DEMO = Path(__file__).parent / "trees" / "demo.toml"
+SIGNS = Path(__file__).parent / "trees" / "walks" / "signs.toml"
 
 # Test data only: the demo tree's codes with their tabular descriptions.
 DESCRIPTIONS = {
@@ -31,6 +32,12 @@ DESCRIPTIONS = {
     "S39.012A": "Strain of muscle, fascia and tendon of lower back, initial encounter",
     "S39.012D": "Strain of muscle, fascia and tendon of lower back, subsequent encounter",
     "S39.012S": "Strain of muscle, fascia and tendon of lower back, sequela",
+    # tests/trees/walks/signs.toml
+    "R50.9": "Fever, unspecified",
+    "R33.9": "Retention of urine, unspecified",
+    "R20.2": "Paresthesia of skin",
+    "M62.81": "Muscle weakness (generalized)",
+    "R53.1": "Weakness",
 }
 
 
@@ -100,6 +107,10 @@ async def answer_by_keys(pilot: Pilot, answers: Mapping[str, object]) -> None:
             return
         if isinstance(value, int):
             await pilot.press(*str(value), "enter")
+        elif question.many:
+            # Tick each option by its number, then Enter (none ticked: none of them).
+            ids = question.option_ids()
+            await pilot.press(*(str(ids.index(member) + 1) for member in value), "enter")
         else:
             number = question.option_ids().index(value) + 1
             if question.number is not None:

@@ -1,6 +1,6 @@
 """Every engine case of the low back pain tree through `wizard run`, as a script would call it.
 
-All 148 cases go through the command's own entry point in this process (a subprocess each would
+Every case goes through the command's own entry point in this process (a subprocess each would
 take a minute); the given cases also go through a real `python -m wizard run` subprocess.
 """
 

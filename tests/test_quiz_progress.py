@@ -55,6 +55,15 @@ def test_a_walk_that_parts_from_the_note_is_named_question_by_question():
     assert difference.yours.startswith("Back, region not stated")
 
 
+def test_a_walked_set_of_signs_is_the_same_answer_in_any_order():
+    case = LIBRARY.get("cauda_equina_suspected_retention_saddle")
+    walked = {**case.answers, "red_flag_signs": ("saddle_anesthesia", "urinary_retention", "fecal_incontinence")}
+    assert answer_differences(TREE, case.answers, walked) == []
+    [difference] = answer_differences(TREE, case.answers, {**walked, "red_flag_signs": ("urinary_retention",)})
+    assert difference.question == "red_flag_signs" and difference.yours == "Urinary retention"
+    assert difference.case == "Urinary retention; Fecal incontinence; Saddle anaesthesia"
+
+
 def test_progress_is_appended_and_read_back(tmp_path: Path):
     progress = ProgressFile(tmp_path)
     assert progress.load() == []

@@ -114,7 +114,7 @@ def every_path_one_by_one(tree) -> tuple[int, Counter]:
     return paths, found
 
 
-@pytest.mark.parametrize("name", ["failed_template", "shared_code", "demo", "excludes1_path", "empty_path", "unreachable"])
+@pytest.mark.parametrize("name", ["failed_template", "shared_code", "signs", "demo", "excludes1_path", "empty_path", "unreachable"])
 def test_lint_counts_what_walking_every_path_one_by_one_counts(name: str) -> None:
     """Each tree in tests/trees/walks says in its header which mistake of the walk it catches."""
     path = DEMO_TREE if name == "demo" else next(p for p in (BROKEN / f"{name}.toml", WALKS / f"{name}.toml") if p.exists())

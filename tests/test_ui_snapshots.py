@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest_ui import make_app
+from conftest_ui import SIGNS, make_app
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 
@@ -31,3 +31,11 @@ def test_snapshot_mid_tree_with_codes_building_up(snap_compare, size: tuple[int,
 @pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
 def test_snapshot_result(snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
     assert snap_compare(make_app(), press=RESULT, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+def test_snapshot_list_to_tick(snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """tests/trees/walks/signs.toml: low back, then the signs with fever and leg weakness ticked."""
+    from wizard.tree.loader import load_tree
+
+    assert snap_compare(make_app(load_tree(SIGNS)), press=["1", "1", "5"], terminal_size=size)

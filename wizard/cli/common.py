@@ -75,8 +75,11 @@ def read_answers(path: Path) -> dict[str, object]:
     if not isinstance(answers, dict):
         raise CliError(f"{path}: no [answers] table. Fix: add [answers] with lines such as region = \"low_back\".")
     for key, value in answers.items():
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise CliError(f"{path}: answers.{key}: an answer is an option id in quotes or a whole number, not {value!r}.")
+        if isinstance(value, bool) or not isinstance(value, (str, int, list)):
+            raise CliError(
+                f"{path}: answers.{key}: an answer is an option id in quotes, a whole number or, for a question "
+                f"with several answers, a list of option ids ([] for none); not {value!r}."
+            )
     return answers
 
 

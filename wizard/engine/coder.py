@@ -7,15 +7,16 @@ engine takes one so that tests and the start-up path can avoid loading the tabul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from wizard.engine.conditions import ConditionEvaluator
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
 from wizard.tree.models import Answer, DerivedValue, Rule, Stop, Tree
 
 TEMPLATE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+T = TypeVar("T")
 
 
 class Describer(Protocol):
@@ -157,7 +158,8 @@ class Coder:
     ) -> Result:
         """The code set for these answers; with a release check, each code is checked against
         the release in force on the date of service (the check's date wins over the one given)."""
-        built, warnings = self.codes(answers)
+        # A stop with no_code ends the tree with no code: what it found is coded elsewhere.
+        built, warnings = ([], []) if stop is not None and stop.no_code else self.codes(answers)
         codes = [code for code, _ in built]
         lines = tuple(self._line(index, code, rule, answers, release_check) for index, (code, rule) in enumerate(built))
         checklist = self._checklist(answers, codes, [rule for _, rule in built])
@@ -234,7 +236,7 @@ class Coder:
         if self.describer is None or len(codes) < 2:
             return []
         warnings = []
-        for conflict in self.describer.excludes1_conflicts(codes):
+        for conflict in first_note_per_pair(self.describer.excludes1_conflicts(codes)):
             text = (
                 f"Excludes1: {conflict.code} excludes {conflict.excluded} (note under {conflict.owner}: "
                 f"\"{conflict.note}\"). Report both only if the provider documents the two conditions as "
@@ -254,9 +256,27 @@ def _release_warnings(check: ReleaseCheck, codes: list[str]) -> list[Warning]:
     return warnings
 
 
+def first_note_per_pair(conflicts: Iterable[T]) -> list[T]:
+    """One Excludes1 conflict per pair of codes, the first (nearest) note that names it: M43.1
+    and M43 both exclude Q76.2, and a person needs to read that once, a path to count it once."""
+    seen: set[tuple[str, str]] = set()
+    return [c for c in conflicts if not ((c.code, c.excluded) in seen or seen.add((c.code, c.excluded)))]  # type: ignore[attr-defined]
+
+
+# How a question with several answers reads when none of its options was chosen, and what
+# goes between the labels of the options chosen.
+NONE_CHOSEN = "None of these"
+MEMBER_SEPARATOR = "; "
+
+
 def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
-    """How an answer reads to a person: the option label, or the number with its unit."""
+    """How an answer reads to a person: the option label, the number with its unit, or the
+    labels of the options chosen, one after another ("None of these" for none)."""
     question = tree.question(question_id)
+    if isinstance(answer, tuple):
+        if not answer:
+            return NONE_CHOSEN
+        return MEMBER_SEPARATOR.join(answer_label(tree, question_id, member) for member in answer)
     if question is None:
         return str(answer)
     if isinstance(answer, str):
@@ -264,3 +284,10 @@ def answer_label(tree: Tree, question_id: str, answer: Answer) -> str:
         return option.label if option else answer
     unit = question.number.unit if question.number else None
     return f"{answer} {unit}" if unit else str(answer)
+
+
+def member_labels(answer: tuple[str, ...], label: str) -> list[str]:
+    """The label of each option of a set answer, from the label `answer_label` made of them
+    (all a saved session keeps); "" for each when a label itself held the separator."""
+    parts = label.split(MEMBER_SEPARATOR) if answer else []
+    return parts if len(parts) == len(answer) else [""] * len(answer)

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Collection, Mapping
 from types import CodeType
 
-from wizard.tree.models import Answer, Answered, Condition, Matcher, NotIn, Range, Tree
+from wizard.tree.models import Answer, Answered, Condition, Includes, Matcher, NotIn, Range, Tree
 
 
 def code_matches(code: str, pattern: str) -> bool:
@@ -38,6 +38,8 @@ def matcher_holds(matcher: Matcher, answer: Answer | None) -> bool:
         return answer not in matcher.not_
     if isinstance(matcher, Range):
         return isinstance(answer, int) and matcher.contains(answer)
+    if isinstance(matcher, Includes):
+        return isinstance(answer, tuple) and not frozenset(matcher.includes).isdisjoint(answer)
     raise TypeError(f"unknown matcher {matcher!r}")
 
 
@@ -91,11 +93,14 @@ class _Source:
 
     Only fixed syntax and generated names go into the source: every key, option id, bound and
     helper is passed in as a named constant, so no text of the tree can change what the
-    function does. Named conditions are calls to their own compiled checks.
+    function does. Named conditions are calls to their own compiled checks, or, given `values`,
+    look-ups of the values already worked out for them (see `ConditionEvaluator.compile_settled`).
     """
 
-    def __init__(self, evaluator: ConditionEvaluator) -> None:
+    def __init__(self, evaluator: ConditionEvaluator, values: Mapping[str, bool] | None = None, known: Collection[str] | None = None) -> None:
         self.evaluator = evaluator
+        self.values = values
+        self.known = known
         self.constants: dict[str, object] = {}
 
     def function(self, condition: Condition) -> Check:
@@ -115,7 +120,11 @@ class _Source:
         parts = [self.matcher(key, matcher) for key, matcher in condition.matchers.items()]
         if condition.codes:
             parts.append(f"{self.constant(_has_codes(tuple(condition.codes)))}(c)")
-        parts += [f"{self.constant(self.evaluator._named_check(name))}(a, c)" for name in condition.is_]
+        for name in condition.is_:
+            if self.values is not None and (self.known is None or name in self.known):
+                parts.append(f"{self.constant(self.values)}[{self.constant(name)}]")
+            else:
+                parts.append(f"{self.constant(self.evaluator._named_check(name))}(a, c)")
         parts += [self.expression(child, depth + 1) for child in condition.all]
         if condition.any:
             parts.append("(" + " or ".join(self.expression(child, depth + 1) for child in condition.any) + ")")
@@ -134,6 +143,9 @@ class _Source:
             return f"({answer} not in {self.constant(frozenset([*matcher.not_, None]))})"
         if isinstance(matcher, Answered):
             return f"({answer} is {'not ' if matcher.answered else ''}None)"
+        if isinstance(matcher, Includes):
+            # A set answer is a tuple of option ids; no answer is None, which holds none.
+            return f"(not {self.constant(frozenset(matcher.includes))}.isdisjoint({answer} or ()))"
         if isinstance(matcher, Range):
             value = self.constant(matcher)  # a unique name for the walrus target too
             tests = [f"isinstance({value}_x := {answer}, int)"]
@@ -150,6 +162,10 @@ def _code(body: str) -> CodeType:
     """The compiled function for a condition's shape: conditions alike but for their constants
     (most of a tree's) share one, and compiling is most of the cost of building a check."""
     return compile(f"def check(a, c):\n    g = a.get\n    return {body}\n", "<condition>", "exec")
+
+
+def _value_of(values: Mapping[str, bool], name: str) -> Check:
+    return lambda answers, codes: values[name]
 
 
 def _has_codes(patterns: tuple[str, ...]) -> Callable[[Collection[str] | None], bool]:
@@ -202,13 +218,25 @@ class ConditionEvaluator:
             self._named[name] = self.compile(self.tree.conditions[name])
         return self._named[name]
 
+    def compile_settled(self, condition: Condition, values: Mapping[str, bool], known: Collection[str] | None = None) -> Check:
+        """A check of `condition` that takes the value of each named condition it names (of
+        those in `known`, when given) from `values` instead of working it out again. For a
+        caller that keeps those values up to date (lint's walk works each one out once per path,
+        once all the questions it reads lie behind): the check is only right while those named
+        conditions are in `values` with their value for the answers given. Not kept: the caller
+        keeps what it compiles."""
+        try:
+            return _Source(self, values, known).function(condition)
+        except _TooDeep:
+            return self._closures(condition, values, known)
+
     def _build(self, condition: Condition) -> Check:
         try:
             return _Source(self).function(condition)
         except _TooDeep:
             return self._closures(condition)
 
-    def _closures(self, condition: Condition) -> Check:
+    def _closures(self, condition: Condition, values: Mapping[str, bool] | None = None, known: Collection[str] | None = None) -> Check:
         parts: list[Check] = []
         for key, matcher in condition.matchers.items():
             parts.append(_matcher_check(key, matcher))
@@ -216,12 +244,14 @@ class ConditionEvaluator:
             has_codes = _has_codes(tuple(condition.codes))
             parts.append(lambda answers, codes: has_codes(codes))
         for name in condition.is_:
-            parts.append(self._named_check(name))
-        parts += [self.compile(child) for child in condition.all]
+            looked_up = values is not None and (known is None or name in known)
+            parts.append(_value_of(values, name) if looked_up else self._named_check(name))  # type: ignore[arg-type]
+        compile_part = self.compile if values is None else lambda child: self.compile_settled(child, values, known)
+        parts += [compile_part(child) for child in condition.all]
         if condition.any:
-            parts.append(_either([self.compile(child) for child in condition.any]))
+            parts.append(_either([compile_part(child) for child in condition.any]))
         if condition.not_ is not None:
-            negated = self.compile(condition.not_)
+            negated = compile_part(condition.not_)
             parts.append(lambda answers, codes: not negated(answers, codes))
         return _both(parts)
 
@@ -285,6 +315,8 @@ def describe_matcher(key: str, matcher: Matcher) -> str:
         lo = "" if matcher.min is None else f"{matcher.min}"
         hi = "" if matcher.max is None else f"{matcher.max}"
         return f"{key} in {lo}..{hi}"
+    if isinstance(matcher, Includes):
+        return f"{key} includes {' or '.join(matcher.includes)}"
     return f"{key} {'answered' if matcher.answered else 'not answered'}"
 
 

@@ -31,14 +31,21 @@ if TYPE_CHECKING:
 __all__ = ["DONE", "STOP_PREFIX", "AnswerError", "Engine", "Step", "check_answer", "flow_edges", "trigger_for", "triggers_of"]
 
 NUMBER_TRIGGER = "answer__number"
+# Every answer of a question with several answers is one trigger; the edges' conditions
+# (`includes`) tell the answers apart, as they do the options of any other question.
+SET_TRIGGER = "answer__set"
 
 
 def trigger_for(answer: Answer) -> str:
+    if isinstance(answer, tuple):
+        return SET_TRIGGER
     return NUMBER_TRIGGER if isinstance(answer, int) else f"answer_{answer}"
 
 
 def triggers_of(question: Question) -> list[str]:
-    """The triggers a question's state accepts: one per option, one for any number."""
+    """The triggers a question's state accepts: one per option, one for any number, one for any set."""
+    if question.many:
+        return [SET_TRIGGER]
     triggers = [trigger_for(o) for o in question.option_ids()]
     if question.number is not None:
         triggers.append(NUMBER_TRIGGER)
@@ -71,8 +78,16 @@ class _Flow:
 
 
 def check_answer(question: Question, value: object) -> Answer:
-    """Validate an answer for a question; return it normalised or raise AnswerError."""
+    """Validate an answer for a question; return it normalised or raise AnswerError.
+
+    A question with several answers takes a list (or tuple) of option ids and gives them back
+    as a tuple in the order the options are written; any other question takes one answer.
+    """
     ids = question.option_ids()
+    if question.many:
+        return _check_members(question, value)
+    if isinstance(value, (list, tuple)):
+        raise AnswerError(question, value, f"'{question.id}' takes one answer, not a list; choose one of: {', '.join(ids)}.")
     if isinstance(value, bool):
         value = str(value).lower()
     if isinstance(value, int):
@@ -95,6 +110,31 @@ def check_answer(question: Question, value: object) -> Answer:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise AnswerError(question, value, f"'{value}' is not an answer to '{question.id}'; choose {choices}.{hint}")
     raise AnswerError(question, value, f"'{question.id}' takes an option id or a whole number, not {type(value).__name__}.")
+
+
+def _check_members(question: Question, value: object) -> tuple[str, ...]:
+    """The options chosen for a question with several answers, in the options' order."""
+    ids = question.option_ids()
+    members = ", ".join(ids)
+    if isinstance(value, str):
+        raise AnswerError(
+            question, value,
+            f"'{question.id}' takes a list of answers, e.g. [\"{value}\"] ([] for none), not the single answer '{value}'; its options: {members}.",
+        )
+    if not isinstance(value, (list, tuple)):
+        raise AnswerError(question, value, f"'{question.id}' takes a list of option ids ([] for none), not {type(value).__name__}; its options: {members}.")
+    seen: set[str] = set()
+    for member in value:
+        if not isinstance(member, str):
+            raise AnswerError(question, value, f"'{question.id}' takes a list of option ids; {member!r} is not one. Its options: {members}.")
+        if member not in ids:
+            close = difflib.get_close_matches(member, ids, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise AnswerError(question, value, f"'{member}' is not an answer to '{question.id}'; choose any of: {members}.{hint}")
+        if member in seen:
+            raise AnswerError(question, value, f"'{member}' is listed twice for '{question.id}'; name each answer once (options: {members}).")
+        seen.add(member)
+    return tuple(i for i in ids if i in seen)
 
 
 class Engine:

@@ -7,7 +7,7 @@ lint's path walk steps through millions of times without the Machine's per-event
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from wizard.engine.conditions import Check, ConditionEvaluator
 from wizard.tree.models import Answer, Condition, Question, Stop, Tree
@@ -52,14 +52,18 @@ def flow_edges(tree: Tree, evaluator: ConditionEvaluator) -> Iterator[tuple[Ques
 
 
 class Flow:
-    """The flow compiled: after a question, the first candidate state whose condition holds."""
+    """The flow compiled: after a question, the first candidate state whose condition holds.
 
-    def __init__(self, tree: Tree, evaluator: ConditionEvaluator) -> None:
-        self.candidates: dict[str, tuple[tuple[str, Check | None], ...]] = {}
+    `compile` turns a candidate's condition into its check, given the question answered (the
+    evaluator's own compile by default; lint's walk reads the named conditions it already knows).
+    """
+
+    def __init__(self, tree: Tree, evaluator: ConditionEvaluator, compile: Callable[[Question, Condition], Check] | None = None) -> None:
+        build = compile or (lambda question, condition: evaluator.compile(condition))
         edges: dict[str, list[tuple[str, Check | None]]] = {}
         for question, dest, condition in flow_edges(tree, evaluator):
-            edges.setdefault(question.id, []).append((dest, None if condition is None else evaluator.compile(condition)))
-        self.candidates = {q: tuple(c) for q, c in edges.items()}
+            edges.setdefault(question.id, []).append((dest, None if condition is None else build(question, condition)))
+        self.candidates: dict[str, tuple[tuple[str, Check | None], ...]] = {q: tuple(c) for q, c in edges.items()}
 
     def next_state(self, question_id: str, answers: Mapping[str, Answer]) -> str:
         """The state an answer to `question_id` leads to, the answer being in `answers`."""

@@ -7,7 +7,8 @@ The Bundle holds, in this order:
   the release the code was checked against as version), category `encounter-diagnosis`,
   `encounter` the Encounter below, and a note with its place, its role and the reason;
 * a QuestionnaireResponse with the answered path (option answers as valueCoding with the
-  option id as code and the label as display, numbers as valueInteger);
+  option id as code and the label as display, numbers as valueInteger; a question with several
+  answers has one answer per option chosen, and none when none was);
 * the Encounter: its period is the date of service (start and end that day), status finished
   (in-progress while the tree is not done), class ambulatory (the tree codes outpatient
   encounters, Guidelines section IV), and the reporting order where FHIR keeps it,
@@ -37,6 +38,8 @@ from datetime import datetime, timezone
 
 from fhir.resources.R4B.bundle import Bundle
 
+from wizard.engine.coder import member_labels
+from wizard.engine.engine import Step
 from wizard.export.transcript import Transcript
 from wizard.text import json_safe
 
@@ -178,12 +181,9 @@ def _condition(t: Transcript, sequence: int, subject: dict, when: str, encounter
 def _questionnaire_response(t: Transcript, subject: dict, when: str) -> dict:
     items = []
     for step in t.path:
-        if isinstance(step.answer, int):
-            answer = {"valueInteger": step.answer}
-        else:
-            # FHIR strings may not be empty: an empty label or prompt is left out, not sent as "".
-            answer = {"valueCoding": {"code": step.answer} | ({"display": step.label} if step.label else {})}
-        items.append({"linkId": step.question, "answer": [answer]} | ({"text": step.prompt} if step.prompt else {}))
+        item = {"linkId": step.question} | ({"text": step.prompt} if step.prompt else {})
+        answers = _answers(step)
+        items.append(item | {"answer": answers} if answers else item)
     response = {
         "resourceType": "QuestionnaireResponse",
         "status": "completed" if t.result.complete else "in-progress",
@@ -193,6 +193,21 @@ def _questionnaire_response(t: Transcript, subject: dict, when: str) -> dict:
     if items:
         response["item"] = items
     return response
+
+
+def _answers(step: Step) -> list[dict]:
+    """The FHIR answers of one step: a number, an option, or one per option of a set."""
+    if isinstance(step.answer, int):
+        return [{"valueInteger": step.answer}]
+    if isinstance(step.answer, tuple):
+        # Each option chosen is an answer of its own; a set with none chosen has no answer.
+        return [_coding(member, label) for member, label in zip(step.answer, member_labels(step.answer, step.label))]
+    return [_coding(step.answer, step.label)]
+
+
+def _coding(code: str, label: str) -> dict:
+    # FHIR strings may not be empty: an empty label or prompt is left out, not sent as "".
+    return {"valueCoding": {"code": code} | ({"display": label} if label else {})}
 
 
 def _provenance(t: Transcript, targets: list[str], when: str) -> dict:

@@ -150,33 +150,39 @@ class Tabular:
         """Every pair of ``codes`` where one's Excludes1 notes (inherited ones too) name the other.
 
         Codes are reported normalized; codes the release lacks have no notes but can still be
-        named by another code's note. A pair with a sequela code is not a conflict: Guidelines
-        I.C.19.a require both the residual condition and the injury code with 7th character S,
-        and the Excludes1 notes that name an injury (e.g. "low back strain") mean the current
-        injury, not its late effect.
+        named by another code's note. A note never excludes a sequela code (7th character S):
+        the injury a note names (e.g. M54.5's "low back strain (S39.012)") is the current
+        injury, not its late effect, and Guidelines I.C.19.a require the residual condition
+        and the injury code with S together. A sequela code's own notes, those of its injury's
+        category, are read as written: S33's "nontraumatic rupture or displacement of lumbar
+        intervertebral disc NOS (M51.-)" names the whole family M51.- (degeneration and annular
+        defects too, not only the displacement its words name), and it is S33.5XXS's note as
+        much as S33.5XXA's: a sprain is not a disc disorder, late effect or not.
         """
         norm = list(dict.fromkeys(self.normalize(c) for c in codes))
         conflicts: list[Excludes1Conflict] = []
         for i, a in enumerate(norm):
             for b in norm[i + 1 :]:
-                if self.is_sequela(a) or self.is_sequela(b):
-                    continue
-                conflicts.extend(self._excludes(a, b))
-                conflicts.extend(self._excludes(b, a))
+                if not self.is_sequela(b):
+                    conflicts.extend(self._excludes(a, b))
+                if not self.is_sequela(a):
+                    conflicts.extend(self._excludes(b, a))
         return list(dict.fromkeys(conflicts))
 
     def excludes1_partners(self, codes: Iterable[str]) -> dict[str, set[str]]:
         """For each of ``codes``, the others that :meth:`excludes1_conflicts` would pair it with.
 
-        The same test (a note of either code names the other; no sequela code), made note by
-        note over the whole set rather than pair by pair: lint asks it of every code a tree can
-        build, and a thousand codes would otherwise be half a million pairs.
+        The same test (a note of either code names the other; a note never names a sequela
+        code), made note by note over the whole set rather than pair by pair: lint asks it of
+        every code a tree can build, and a thousand codes would otherwise be half a million pairs.
         """
         given = list(dict.fromkeys(codes))
         partners: dict[str, set[str]] = {code: set() for code in given}
-        named: dict[str, list[str]] = {}  # normalized code -> the codes given for it
+        owners: dict[str, list[str]] = {}  # normalized code -> the codes given for it
+        named: dict[str, list[str]] = {}  # the same, for the codes a note can name
         for code in given:
             norm = self.normalize(code)
+            owners.setdefault(norm, []).append(code)
             if not self.is_sequela(norm):
                 named.setdefault(norm, []).append(code)
         by_key = sorted((dotless(norm), norm) for norm in named)
@@ -187,7 +193,7 @@ class Tabular:
         places = [place for place, _ in placed]
         unplaced = [(-1, norm) for place, norm in placed if place < 0]
         covered: dict[CodeSpec, list[str]] = {}
-        for norm in named:
+        for norm in owners:
             pos = self._raw.find(norm)
             if pos is None:
                 continue
@@ -197,7 +203,7 @@ class Tabular:
                         covered[spec] = self._covered(spec, by_key, keys, placed, places, unplaced)
                     for other in covered[spec]:
                         if other != norm:
-                            for a in named[norm]:
+                            for a in owners[norm]:
                                 for b in named[other]:
                                     partners[a].add(b)
                                     partners[b].add(a)

@@ -35,7 +35,14 @@ def path_findings(loaded: LoadedTree, tabular) -> tuple[Subtree, Coverage]:  # n
 
 
 def _describe_path(answers: tuple[tuple[str, object], ...]) -> str:
-    return ", ".join(f"{q}={a}" for q, a in answers)
+    return ", ".join(f"{q}={_answer_text(a)}" for q, a in answers)
+
+
+def _answer_text(answer: object) -> str:
+    """An answer as an answers file writes it: a set of options as a list."""
+    if isinstance(answer, tuple):
+        return "[" + ", ".join(f'"{member}"' for member in answer) + "]"
+    return str(answer)
 
 
 def findings_problems(loaded: LoadedTree, shown: str, walked: Subtree, coverage: Coverage) -> list[Problem]:

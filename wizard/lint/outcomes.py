@@ -35,11 +35,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from wizard.engine.coder import Coder, TemplateError, compile_template, possible_codes
+from wizard.engine.coder import Coder, TemplateError, compile_template, first_note_per_pair, possible_codes
 from wizard.engine.flow import DONE, STOP_PREFIX, Flow
 from wizard.lint.live import live_features
 from wizard.lint.paths import MatcherIndex, answer_classes
-from wizard.tree.models import Answer, Tree
+from wizard.tree.models import Answer, Condition, Matcher, Question, Tree
 
 Key = tuple[str, ...]
 Example = tuple[tuple[str, Answer], ...]
@@ -109,6 +109,10 @@ class OutcomeWalker:
         self._slot_index = {s.id: i for i, s in enumerate(tree.sequence)}
         self._slot_role = {s.id: s.role for s in tree.sequence}
         self._rule_key = [(self._slot_index[r.slot], i) for i, r in enumerate(tree.rules)]
+        # The value of each named condition on the path being walked, worked out once all the
+        # questions it reads lie behind (_settle_conditions); rules and signatures read them here.
+        self._condition_values: dict[str, bool] = {}
+        self._prepare_settling()
         self._prepare_flow_table()
         self._prepare_rules()
         self._prepare_clashes(partners)
@@ -120,9 +124,14 @@ class OutcomeWalker:
         """The engine's flow with states as numbers: a question's index, then the end, then each stop."""
         end = self._end
         stop_number = {STOP_PREFIX + s.id: end + 1 + i for i, s in enumerate(self.tree.stops)}
-        self._stop_ids = [s.id for s in self.tree.stops]
         number = {**self._position, DONE: end, **stop_number}
-        flow = Flow(self.tree, self.evaluator)
+        settled_by = self._settled_by
+
+        def compile_edge(question: Question, condition: Condition) -> Callable:
+            # Right after a question is answered, the named conditions settled up to it are known.
+            return self.evaluator.compile_settled(condition, self._condition_values, settled_by(self._position[question.id]))
+
+        flow = Flow(self.tree, self.evaluator, compile_edge)
         self._next = [tuple((number[dest], check) for dest, check in flow.candidates[q]) for q in self._ids]
         self._initial = next((i for i, q in enumerate(self.tree.questions) if self.evaluator.holds(q.when, {})), end)
 
@@ -141,13 +150,25 @@ class OutcomeWalker:
             last = max((self._position[q] for q in reads), default=-1)
             self._rule_last.append(last)
             self._rule_codes.append(set(possible_codes(tree, rule)))
-            self._rules_at.setdefault(last, []).append((i, self.evaluator.compile(rule.when), compile_template(rule.code, tree)))
+            # Decided once every question it reads lies behind, and so every named condition it names.
+            check = self.evaluator.compile_settled(rule.when, self._condition_values)
+            self._rules_at.setdefault(last, []).append((i, check, compile_template(rule.code, tree)))
             self._rule_reads.append(reads)
-        # The rules decided at one position fire, or not, by the answers they read: a path that
-        # brings the same answers there gets the same codes, looked up rather than worked out.
-        self._group_reads = {
-            last: tuple(sorted(set().union(*(self._rule_reads[i] for i, _, _ in group)))) for last, group in self._rules_at.items()
-        }
+        # The rules decided at one position fire, or not, by the answers they test themselves
+        # and the values of the named conditions they name: a path that brings the same ones
+        # there gets the same codes, looked up rather than worked out.
+        self._group_reads = {}
+        self._group_names = {}
+        for last, group in self._rules_at.items():
+            keys: set[str] = set()
+            names: set[str] = set()
+            for i, _, _ in group:
+                rule = tree.rules[i]
+                own_keys, own_names = _tested_directly(rule.when)
+                keys |= own_keys | {v.source for v in tree.values if "{" + v.id + "}" in rule.code}
+                names |= own_names
+            self._group_reads[last] = tuple(sorted(keys))
+            self._group_names[last] = tuple(sorted(names))
         self._group_codes: dict[int, dict[tuple, tuple]] = {last: {} for last in self._rules_at}
         # Rules whose last question was skipped (the walk passed it unasked) fire only if they
         # can hold without its answer: those are few, and the rest need not be tried.
@@ -188,20 +209,93 @@ class OutcomeWalker:
         candidates = self._partners if self._partners is not None else {code: set(codes) for code in codes}
         self._clash_horizon: dict[str, int] = {}
         self._clashable: set[str] = set()  # codes with a clash partner among the tree's codes
+        builders: dict[str, list[int]] = {}
+        for i, built in enumerate(self._rule_codes):
+            for code in built:
+                builders.setdefault(code, []).append(i)
+        # For each clashable code, the rules that may build a code it clashes with.
+        self._clash_rules: dict[str, tuple[int, ...]] = {}
         for code in codes:
             horizon = -2
+            rules: set[int] = set()
             for other in candidates.get(code, ()):
                 if other in last_of_code and self._pair_clashes(code, other):
                     self._clashable.add(code)
                     horizon = max(horizon, last_of_code[other])
+                    rules.update(builders[other])
             self._clash_horizon[code] = horizon
+            self._clash_rules[code] = tuple(sorted(rules, key=self._rule_last.__getitem__, reverse=True))
+        self._requirements = [self._conjuncts(rule.when) for rule in self.tree.rules]
+        self._settled_checks: dict[tuple[int, int], Callable] = {}
+        self._kept_conditions: list[Condition] = []
+
+    def _conjuncts(self, condition: Condition) -> tuple[tuple[int, str, Matcher], ...]:
+        """The tests of single answers that a condition cannot hold without, by the position of
+        their question: its own, and those of the `is` and `all` parts it needs, followed down
+        (an `any` or a `not` needs none of its parts for sure, so they are left out)."""
+        found: list[tuple[int, str, Matcher]] = []
+        seen: set[str] = set()
+        stack = [condition]
+        while stack:
+            part = stack.pop()
+            found += [(self._position[key], key, matcher) for key, matcher in part.matchers.items() if key in self._position]
+            for name in part.is_:
+                if name in self.tree.conditions and name not in seen:
+                    seen.add(name)
+                    stack.append(self.tree.conditions[name])
+            stack += part.all
+        return tuple(sorted(found, key=lambda item: item[0]))
 
     def _prepare_signatures(self) -> None:
-        """For each position, the answers and the settled named conditions the signature holds."""
+        """For each position, the answers and the settled named conditions the signature holds;
+        and where on a path each named condition is settled (the last question it reads), so
+        that the walk works out its value once there, from the values of the named conditions
+        it names, not again at every position that reads it."""
         live = live_features(self.tree, self.evaluator, self._rule_last, self._rule_codes, self._clashable, self._slot_role)
-        named = self.evaluator.named_check
         self._signature_reads = [tuple(name for kind, name in features if kind == "answer") for features in live]
-        self._signature_checks = [tuple(named(name) for kind, name in features if kind == "condition") for features in live]
+        self._signature_conditions = [tuple(name for kind, name in features if kind == "condition") for features in live]
+
+    def _prepare_settling(self) -> None:
+        """Where each named condition is settled on a path (the position of the last question
+        it reads, -1 for none), and its check from the values of the named conditions it names."""
+        settling: dict[int, list[tuple[str, Callable]]] = {}
+        self._settled_at: dict[str, int] = {}
+        for name in self._named_in_order():
+            reads = self.evaluator.reads(self.tree.conditions[name])
+            at = self._settled_at[name] = max((self._position[q] for q in reads if q in self._position), default=-1)
+            settling.setdefault(at, []).append((name, self.evaluator.compile_settled(self.tree.conditions[name], self._condition_values)))
+        self._settling = settling
+        self._settling_positions = sorted(settling)
+        self._settling_spans: dict[tuple[int, int], tuple[tuple[str, Callable], ...]] = {}
+
+    def _settled_by(self, position: int) -> SettledBy:
+        """The named conditions whose value is known once the question at `position` is answered."""
+        return SettledBy(self._settled_at, position)
+
+    def _named_in_order(self) -> list[str]:
+        """Every named condition, each after the named conditions it names (the loader refuses
+        loops), so that a position's values are worked out in an order that has them ready."""
+        conditions = self.tree.conditions
+        ordered: list[str] = []
+        done: set[str] = set()
+
+        def names_in(condition: Condition) -> list[str]:
+            found = list(condition.is_)
+            for child in [*condition.all, *condition.any, *([condition.not_] if condition.not_ else [])]:
+                found += names_in(child)
+            return found
+
+        def visit(name: str) -> None:
+            if name in done or name not in conditions:
+                return
+            done.add(name)
+            for used in names_in(conditions[name]):
+                visit(used)
+            ordered.append(name)
+
+        for name in conditions:
+            visit(name)
+        return ordered
 
     # -- the walk ---------------------------------------------------------------------------
 
@@ -210,6 +304,7 @@ class OutcomeWalker:
         sys.setrecursionlimit(max(old_limit, 4 * len(self.tree.questions) + 1000))
         try:
             self._answers: dict[str, Answer] = {}
+            self._settle_conditions(-2, 0)  # the named conditions that read no question
             return self._reach(self._initial, NOTHING, -1)
         finally:
             sys.setrecursionlimit(old_limit)
@@ -222,7 +317,9 @@ class OutcomeWalker:
         lies between `since` and here are decided now, once, for this path.
         """
         end = self._end
-        decided = self._decide(decided, since, state if state < end else end)
+        position = state if state < end else end
+        self._settle_conditions(since, position)
+        decided = self._decide(decided, since, position)
         if state >= end:
             return self._leaf(decided, state)
         if decided[4]:
@@ -242,6 +339,7 @@ class OutcomeWalker:
         reach = self._reach
         for answer, times in self._choices[state]:
             answers[question_id] = answer
+            self._settle_conditions(state - 1, state + 1)  # those settled by this answer
             for dest, check in self._next[state]:  # noqa: B007 - the first that holds is the one
                 if check is None or check(answers, None):
                     break
@@ -258,7 +356,7 @@ class OutcomeWalker:
         answers = self._answers
         known = self._group_codes.get(since)
         if known is not None:
-            key = tuple(map(answers.get, self._group_reads[since]))
+            key = (*map(answers.get, self._group_reads[since]), *map(self._condition_values.__getitem__, self._group_names[since]))
             found = known.get(key)
             if found is None:
                 found = known[key] = self._fire(self._rules_at[since])
@@ -272,6 +370,20 @@ class OutcomeWalker:
             if found:
                 decided = self._add(decided, found)
         return decided
+
+    def _settle_conditions(self, after: int, position: int) -> None:
+        """Work out the named conditions whose last question lies between the positions `after`
+        and `position` (the questions skipped between two asked ones; the walk settles those of
+        the question it answers as it answers it): their values hold from there on along this
+        path, and a sibling path works them out again when it passes there."""
+        span = self._settling_spans.get((after, position))
+        if span is None:
+            positions = self._settling_positions
+            start, stop = bisect_right(positions, after), bisect_right(positions, position - 1)
+            span = self._settling_spans[(after, position)] = tuple(entry for at in positions[start:stop] for entry in self._settling[at])
+        values, answers = self._condition_values, self._answers
+        for name, check in span:
+            values[name] = check(answers, None)
 
     def _add(self, decided: Decided, found: tuple[Item, ...]) -> Decided:
         items, first, clashable, failed, shared = decided
@@ -329,12 +441,12 @@ class OutcomeWalker:
 
     def _signature(self, state: int, decided: Decided) -> tuple:
         answers = self._answers
-        projection = (tuple(map(answers.get, self._signature_reads[state])), tuple([check(answers, None) for check in self._signature_checks[state]]))
+        projection = (tuple(map(answers.get, self._signature_reads[state])), tuple(map(self._condition_values.__getitem__, self._signature_conditions[state])))
         _, first, clashable, failed, shared = decided
         if first < 0 and not failed:
             return (state, projection)
         horizon = self._clash_horizon
-        relevant = frozenset(code for code in clashable if horizon[code] >= state) if clashable else clashable
+        relevant = frozenset(code for code in clashable if horizon[code] >= state and self._may_meet(code, state)) if clashable else clashable
         if not self._external_rules:
             # No code can be an external cause code, so none can be listed first by mistake:
             # whether a code was decided is all that the first one tells.
@@ -342,6 +454,31 @@ class OutcomeWalker:
         first_class = self._first_class(first, state) if first >= 0 else None
         movable = frozenset(pair for pair in shared if self._may_move(pair, first, state)) if shared else shared
         return (state, projection, first_class, relevant, self._clashes(clashable), failed, movable)
+
+    def _may_meet(self, code: str, position: int) -> bool:
+        """Whether a rule still undecided at `position` may yet build a code that clashes with
+        `code`: one whose condition has no test of an answer given (or skipped) before it that
+        failed on this path. The answers such a rule reads are in the signature while it is
+        undecided, so prefixes alike in their signature agree on this too."""
+        answers, last, checks = self._answers, self._rule_last, self._settled_checks
+        for rule in self._clash_rules[code]:
+            if last[rule] < position:
+                return False  # sorted by the position where each is decided, latest first
+            check = checks.get((rule, position)) or self._settled_part(rule, position)
+            if check(answers, None):
+                return True
+        return False
+
+    def _settled_part(self, rule: int, position: int) -> Callable:
+        """The compiled check of the tests a rule needs that lie before `position`."""
+        key = (rule, position)
+        check = self._settled_checks.get(key)
+        if check is None:
+            tests = [Condition(all=[], any=[], not_=None, is_=[], codes=[], matchers={name: matcher}) for at, name, matcher in self._requirements[rule] if at < position]
+            part = Condition(all=tests, any=[], not_=None, is_=[], codes=[], matchers={})
+            self._kept_conditions.append(part)  # the evaluator keys compiled checks by id
+            check = self._settled_checks[key] = self.evaluator.compile(part)
+        return check
 
     def _may_move(self, pair: tuple[str, int], first: int, position: int) -> bool:
         """Whether a rule still undecided may build this shared code again and so change which
@@ -409,9 +546,11 @@ class OutcomeWalker:
         if known is not None:
             return known
         leaf = self._leaves[key] = Subtree(paths=1)
-        stop = self._stop_ids[state - self._end - 1] if state > self._end else None
+        stop = self.tree.stops[state - self._end - 1] if state > self._end else None
         if stop is not None:
-            self.coverage.stops.add(stop)
+            self.coverage.stops.add(stop.id)
+            if stop.no_code:
+                return leaf  # the tree ends with no code, as the engine's result does
         rules = self.tree.rules
         for item in decided:
             if item[0] == TEMPLATE_FAILED:
@@ -422,10 +561,37 @@ class OutcomeWalker:
             leaf.add(("empty",), "a path ends with no code and no stop", ())
         if built and self._slot_role[built[0][1].slot] == "external_cause":
             leaf.add(("external_first", built[0][0]), f"external cause code {built[0][0]} would be first-listed", ())
-        for conflict in self._conflicts_of(frozenset(codes)) if len(set(codes)) > 1 else []:
+        for conflict in first_note_per_pair(self._conflicts_of(frozenset(codes))) if len(set(codes)) > 1 else []:
             leaf.add(
                 ("excludes1", conflict.code, conflict.excluded),
                 f"{conflict.code} and {conflict.excluded} are reported together, but {conflict.owner} says Excludes1: \"{conflict.note}\"",
                 (),
             )
         return leaf
+
+
+def _tested_directly(condition: Condition) -> tuple[set[str], set[str]]:
+    """The questions a condition tests itself and the named conditions it names, in it and in
+    its all, any and not parts (not inside the named conditions)."""
+    keys: set[str] = set()
+    names: set[str] = set()
+    stack = [condition]
+    while stack:
+        part = stack.pop()
+        keys.update(part.matchers)
+        names.update(part.is_)
+        stack += [*part.all, *part.any, *([part.not_] if part.not_ else [])]
+    return keys, names
+
+
+class SettledBy:
+    """The named conditions settled by a position (`name in settled`), without listing them: a
+    tree of 20,000 questions has thousands of named conditions."""
+
+    def __init__(self, settled_at: dict[str, int], position: int) -> None:
+        self.settled_at = settled_at
+        self.position = position
+
+    def __contains__(self, name: object) -> bool:
+        at = self.settled_at.get(name)  # type: ignore[call-overload]
+        return at is not None and at <= self.position

@@ -7,15 +7,23 @@ each interval stands for all of it.
 Options have classes too (:func:`answer_classes`): options that no condition of the flow,
 the rules or the stops and no derived value tells apart lead to the same futures, so lint's
 walk follows one of them and counts the paths of the others without walking them.
+
+A question with several answers (`select = "many"`) has an answer for every set of its
+options, 2^n of them. Conditions see such an answer only through `includes` (does it hold one
+of these options?), so options that no `includes` tells apart are one class, and what decides
+the future of a set is which classes it touches: one set per combination of classes stands for
+all the sets that touch the same classes, 2^k - 1 of them for a class of k options it touches.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wizard.engine.engine import Engine
-from wizard.tree.models import Answer, Condition, Matcher, NotIn, Question, Range, Tree
+from wizard.tree.models import Answer, Condition, Includes, Matcher, NotIn, Question, Range, Tree
 
 PATH_LIMIT = 5_000_000
 
@@ -78,7 +86,17 @@ def number_classes(tree: Tree, question: Question, index: MatcherIndex | None = 
 
 
 def choices(tree: Tree, question: Question) -> list[Answer]:
+    """Every answer a question takes, a number standing for each of its outcome classes."""
+    if question.many:
+        return list(every_set(question))
     return [*question.option_ids(), *number_classes(tree, question)]
+
+
+def every_set(question: Question) -> Iterator[tuple[str, ...]]:
+    """Every answer of a question with several answers: each set of its options, () first."""
+    ids = question.option_ids()
+    for size in range(len(ids) + 1):
+        yield from itertools.combinations(ids, size)
 
 
 def answer_classes(tree: Tree, question: Question, index: MatcherIndex | None = None) -> list[tuple[Answer, int]]:
@@ -96,7 +114,22 @@ def answer_classes(tree: Tree, question: Question, index: MatcherIndex | None = 
     for option in question.option_ids():
         seen = tuple(_sees(matcher, option) for matcher in matchers) + tuple(v.map.get(option) for v in values)
         classes.setdefault(seen, []).append(option)
+    if question.many:
+        return set_classes(question, list(classes.values()))
     return [(ids[0], len(ids)) for ids in classes.values()] + [(n, 1) for n in number_classes(tree, question, index)]
+
+
+def set_classes(question: Question, classes: list[list[str]]) -> list[tuple[Answer, int]]:
+    """One set per combination of option classes it touches, with how many sets touch exactly
+    those classes: the first option of each class touched stands for the 2^k - 1 non-empty
+    subsets of a class of k. The counts add up to 2^n, every set of the options."""
+    order = {option: i for i, option in enumerate(question.option_ids())}
+    found: list[tuple[Answer, int]] = []
+    for touched in itertools.product((False, True), repeat=len(classes)):
+        members = sorted((ids[0] for ids, on in zip(classes, touched) if on), key=order.__getitem__)
+        count = math.prod(2 ** len(ids) - 1 for ids, on in zip(classes, touched) if on)
+        found.append((tuple(members), count))
+    return found
 
 
 def _sees(matcher: Matcher, option: str) -> bool | None:
@@ -107,6 +140,8 @@ def _sees(matcher: Matcher, option: str) -> bool | None:
         return option in matcher
     if isinstance(matcher, NotIn):
         return option in matcher.not_
+    if isinstance(matcher, Includes):
+        return option in matcher.includes
     return None  # answered / range: every option looks the same
 
 
@@ -118,7 +153,7 @@ def walk_paths(engine: Engine, limit: int = PATH_LIMIT) -> Iterator[Leaf]:
     engine.restart()
     tree = engine.tree
     index = MatcherIndex(tree)
-    options = {q.id: [*q.option_ids(), *number_classes(tree, q, index)] for q in tree.questions}
+    options = {q.id: list(every_set(q)) if q.many else [*q.option_ids(), *number_classes(tree, q, index)] for q in tree.questions}
     count = 0
     stack: list[Iterator[Answer]] = []
 

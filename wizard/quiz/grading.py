@@ -17,7 +17,7 @@ from wizard.engine.engine import Engine
 from wizard.engine.headless import walk
 from wizard.engine.result import CodeLine
 from wizard.quiz.cases import Case
-from wizard.tree.models import Answer, Condition, Tree
+from wizard.tree.models import Answer, Condition, Includes, Tree
 
 ORDER_PENALTY = 0.75
 
@@ -191,6 +191,8 @@ class Explainer:
             wanted = f"{key} = {answer_label(self.tree, key, matcher)}"
         elif isinstance(matcher, list):
             wanted = f"{key} = " + " or ".join(answer_label(self.tree, key, m) for m in matcher)
+        elif isinstance(matcher, Includes):
+            wanted = f"{key} includes " + " or ".join(answer_label(self.tree, key, m) for m in matcher.includes)
         has = "not asked" if answer is None else answer_label(self.tree, key, answer)
         return f"{wanted} (this case: {has})"
 

@@ -123,8 +123,8 @@ def answer_differences(tree: Tree, case_answers: Mapping[str, Answer], walked: M
     differences = []
     for question in tree.questions:
         mine, theirs = walked.get(question.id), case_answers.get(question.id)
-        if mine == theirs:
-            continue
+        if mine == theirs or (isinstance(mine, tuple) and isinstance(theirs, tuple) and set(mine) == set(theirs)):
+            continue  # a set of options is the same answer in any order
         differences.append(
             AnswerDifference(
                 question.id,

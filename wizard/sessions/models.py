@@ -16,7 +16,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, Str
 from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
 from wizard.sessions.ids import LABEL_MAX, SCHEMA_VERSION, SESSION_ID, clean_label
 
-AnswerValue = Union[StrictInt, StrictStr]
+# An option id, a whole number, or the option ids chosen for a question with several answers
+# (a TOML list, [] for none; a tuple here, as the engine holds it).
+AnswerValue = Union[StrictInt, StrictStr, tuple[StrictStr, ...]]
 Status = Literal["in_progress", "complete"]
 FlagReason = Literal["unknown_question", "invalid_answer", "not_reached"]
 

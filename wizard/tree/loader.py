@@ -25,7 +25,7 @@ from wizard.cache import sha256_hex
 from wizard.record import record
 from wizard.text import find_unsafe
 from wizard.tree.cache import TreeCache
-from wizard.tree.models import Answered, Condition, NotIn, Range, Tree
+from wizard.tree.models import Answered, Condition, Includes, NotIn, Range, Tree
 from wizard.tree.problems import LineFinder, Problem, TreeError, display_path, toml_path
 
 if TYPE_CHECKING:
@@ -287,6 +287,8 @@ def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[P
                 yield problem(("values", index, "map", key), *_unknown(f"option of '{question.id}'", key, question.option_ids()))
         if value.ranges and question.number is None:
             yield problem(("values", index, "ranges"), f"'{question.id}' takes no number, so ranges never apply.", "remove the ranges or give the question a number = { min, max }.")
+        if question.many:
+            yield problem(("values", index, "from"), f"'{question.id}' takes several answers, so it gives no one text to a code template.", "derive the value from a question with one answer, or write a rule per option with { includes = ... }.")
     for index, rule in enumerate(tree.rules):
         if rule.slot not in slots:
             yield problem(("rules", index, "slot"), *_unknown("slot", rule.slot, slots))
@@ -314,8 +316,17 @@ def _condition_problems(tree: Tree, condition: Condition, loc: tuple[object, ...
             yield problem((*loc, key), *_unknown("question", key, [q.id for q in tree.questions]))
             continue
         options = question.option_ids()
-        if isinstance(matcher, (str, list, NotIn)):
-            wanted = [matcher] if isinstance(matcher, str) else matcher.not_ if isinstance(matcher, NotIn) else matcher
+        if question.many and not isinstance(matcher, (Includes, Answered)):
+            yield problem(
+                (*loc, key), f"'{key}' takes several answers, so it is tested by what it includes.",
+                f"write {key} = {{ includes = \"{options[0]}\" }} (or a list of options: holds if any is chosen).",
+            )
+            continue
+        if isinstance(matcher, Includes) and not question.many:
+            yield problem((*loc, key), f"'{key}' takes one answer; `includes` is for a question with select = \"many\".", f"write {key} = \"option\" or a list of options.")
+            continue
+        if isinstance(matcher, (str, list, NotIn, Includes)):
+            wanted = [matcher] if isinstance(matcher, str) else matcher.not_ if isinstance(matcher, NotIn) else matcher.includes if isinstance(matcher, Includes) else matcher
             for option in wanted:
                 if option not in options:
                     message, fix = _unknown(f"option of '{key}'", option, options)

@@ -26,7 +26,10 @@ IDENT = r"^[a-z][a-z0-9_]*$"
 RESERVED_KEYS = frozenset({"all", "any", "not", "is", "codes"})
 SOURCES = ("TAB", "IDX", "GL", "CC", "SEC", "CONV")
 
-Answer = Union[str, int]
+# An answer: an option id, a whole number, or, for a question with several answers
+# (`select = "many"`), the option ids chosen, as a tuple in the order the options are written
+# (so that the same choice is always the same value, and can key a dictionary); () is none.
+Answer = Union[str, int, tuple[str, ...]]
 
 
 def _rebuild(cls: type[Record], values: tuple) -> Record:
@@ -122,9 +125,17 @@ class NotIn(Record):
     not_: list[str]
 
 
+class Includes(Record):
+    """For a question with several answers: the answer holds at least one of these options."""
+
+    __slots__ = ("includes",)
+    includes: list[str]
+
+
 # A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
-# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
-Matcher = Union[str, list[str], NotIn, Range, Answered]
+# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }; for a question
+# with several answers, { includes = "x" } or { includes = ["x", "y"] } (holds one of them).
+Matcher = Union[str, list[str], NotIn, Range, Answered, Includes]
 
 
 class Condition(Record):
@@ -145,16 +156,22 @@ class Condition(Record):
 
 
 class Question(Record):
-    __slots__ = ("id", "prompt", "help", "teaching", "options", "number", "default", "when", "cite")
+    __slots__ = ("id", "prompt", "help", "teaching", "options", "number", "select", "default", "when", "cite")
     id: str
     prompt: str
     help: str
     teaching: str | None
     options: list[Option]
     number: NumberSpec | None
-    default: str | None
+    select: str  # "one" answer, or "many": any number of the options, none included
+    default: str | list[str] | None  # a list for select = "many"
     when: Condition | None
     cite: list[Citation]
+
+    @property
+    def many(self) -> bool:
+        """Whether the answer is a set of options (select = "many") rather than one answer."""
+        return self.select == "many"
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -204,11 +221,14 @@ class Rule(Record):
 
 
 class Stop(Record):
-    __slots__ = ("id", "when", "message", "cite")
+    __slots__ = ("id", "when", "message", "cite", "no_code")
     id: str
     when: Condition
     message: str
     cite: list[Citation]
+    # The tree ends with no code at all: what is found is coded outside the tree, and codes
+    # the answers so far would give belong to that coding, not beside it.
+    no_code: bool
 
 
 class ChecklistEntry(Record):

@@ -68,7 +68,10 @@ class Question(Strict):
     teaching: str | None = None
     options: list[Option] = Field(default_factory=list)
     number: NumberSpec | None = None
-    default: str | None = None
+    # "many": the answer is any number of the options (none included), e.g. the signs found.
+    select: Literal["one", "many"] = "one"
+    # One option id; for select = "many" a list of them (default = [] for none chosen).
+    default: str | list[str] | None = None
     when: Condition | None = None
     cite: list[Citation] = Field(default_factory=list)
 
@@ -87,8 +90,28 @@ class Question(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
+        if self.select == "many":
+            return self._many_answers(ids)
+        if isinstance(self.default, list):
+            raise ValueError(f"default is a list, but '{self.id}' takes one answer; set it to one of the options ({', '.join(ids)}), or add select = \"many\"")
         if self.default is not None and self.default not in ids:
             raise ValueError(f"default '{self.default}' is not one of the options ({', '.join(ids)}); set it to one of them")
+        return self
+
+    def _many_answers(self, ids: list[str]) -> Question:
+        """A question with several answers: options only, and a default that is a list of them."""
+        if self.number is not None:
+            raise ValueError("a question with select = \"many\" takes options, not a number; remove number or select")
+        if not self.options:
+            raise ValueError("a question with select = \"many\" needs options to choose from")
+        if isinstance(self.default, str):
+            raise ValueError(f"'{self.id}' takes several answers, so its default is a list: default = [\"{self.default}\"] (or [] for none)")
+        if self.default is not None:
+            unknown = [d for d in self.default if d not in ids]
+            if unknown:
+                raise ValueError(f"default names {', '.join(repr(u) for u in unknown)}, not among the options ({', '.join(ids)})")
+            if len(set(self.default)) != len(self.default):
+                raise ValueError("default names an option twice; name each once")
         return self
 
 
@@ -112,9 +135,21 @@ class NotIn(Strict):
         return [value] if isinstance(value, str) else value
 
 
+class Includes(Strict):
+    """For a question with several answers: the answer holds at least one of these options."""
+
+    includes: list[str] = Field(min_length=1)
+
+    @field_validator("includes", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 # A matcher tests one answer: "x" (equals), ["x", "y"] (any of), { not = [..] } (answered and
-# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }.
-Matcher = Union[str, list[str], NotIn, Range, Answered]
+# none of), { min = 1, max = 13 } (a number in range), { answered = true|false }; for a question
+# with several answers, { includes = "x" } or { includes = ["x", "y"] } (holds one of them).
+Matcher = Union[str, list[str], NotIn, Range, Answered, Includes]
 
 
 class Condition(BaseModel):
@@ -168,11 +203,14 @@ def _parse_matcher(key: str, raw: Any) -> Matcher:
             return NotIn.model_validate(raw)
         if keys == {"answered"}:
             return Answered.model_validate(raw)
+        if keys == {"includes"}:
+            return Includes.model_validate(raw)
         if keys and keys <= {"min", "max"}:
             return Range.model_validate(raw)
     raise ValueError(
         f"{key}: expected an option id, a list of option ids, {{ not = [...] }}, "
-        f"{{ min = N, max = N }} or {{ answered = true }}; got {raw!r}"
+        f"{{ min = N, max = N }}, {{ answered = true }} or, for a question with several answers, "
+        f"{{ includes = \"option\" }}; got {raw!r}"
     )
 
 
@@ -226,6 +264,8 @@ class Stop(Strict):
     when: Condition
     message: str = Field(min_length=1)
     cite: list[Citation] = Field(default_factory=list)
+    # true: the tree ends with no code at all (what is found is coded outside this tree).
+    no_code: bool = False
 
 
 class ChecklistEntry(Strict):

@@ -393,11 +393,13 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         from wizard.ui.screens.prompt import PromptScreen
         from wizard.ui.screens.result import ResultScreen
         from wizard.ui.screens.sessions import SessionsScreen
+        from wizard.ui.widgets.tick_list import TickList
 
         everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]
         return [
             ("Everywhere", everywhere),
             ("Question", QuestionScreen.BINDINGS),
+            ("List to tick (several answers)", TickList.BINDINGS),
             ("Result", ResultScreen.BINDINGS),
             ("Confirm", ConfirmScreen.BINDINGS),
             ("Export", ExportScreen.BINDINGS),

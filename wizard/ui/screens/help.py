@@ -73,8 +73,10 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-text"):
                 yield Static(question_help(self.question, self.result), id="question-help")
                 yield Static(
-                    "Answer with the number keys, the arrows and Enter, or the mouse. Select an answer in the "
-                    "Answers panel to change it; later answers that still apply are kept.",
+                    "Answer with the number keys, the arrows and Enter, or the mouse. A question with several "
+                    "answers is a list to tick: Space, the number keys or a click tick an option, Enter (or the "
+                    "Done row) answers with the options ticked. Select an answer in the Answers panel to change "
+                    "it; later answers that still apply are kept.",
                     classes="help-detail",
                 )
             yield DataTable(id="keys", cursor_type="row", zebra_stripes=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
@@ -24,11 +26,12 @@ if TYPE_CHECKING:
     from wizard.ui.widgets.code_panel import CodePanel
     from wizard.ui.widgets.number_input import NumberInput
     from wizard.ui.widgets.path_panel import PathPanel
+    from wizard.ui.widgets.tick_list import TickList
 
 
 def choose_bindings() -> list[Binding]:
     """Keys 1-9 answer with that option; the footer shows them once, as 1-9."""
-    first = Binding("1", "choose(1)", "Choose", key_display=f"1-{MAX_NUMBERED}", id="choose_1", tooltip="Answer with option 1 (keys 1-9)")
+    first = Binding("1", "choose(1)", "Choose", key_display=f"1-{MAX_NUMBERED}", id="choose_1", tooltip="Answer with option 1 (keys 1-9); on a list to tick, tick it")
     rest = [Binding(str(n), f"choose({n})", f"Option {n}", show=False, id=f"choose_{n}") for n in range(2, MAX_NUMBERED + 1)]
     return [first, *rest]
 
@@ -151,18 +154,31 @@ class QuestionScreen(Screen[None]):
     def _line(self, selector: str, needed: bool, **place: str) -> Static | None:
         """The Static `selector` of the question column, mounted at `place` (before= or
         after= another) the first time it is needed; None while it has never been."""
+        return self._mounted(selector, needed, lambda: Static(id=selector.removeprefix("#")), **place)
+
+    def _mounted(self, selector: str, needed: bool, make: Callable[[], Widget], **place: str) -> Any:
+        """The widget `selector` of the question column, made by `make` and mounted at `place`
+        the first time it is needed; None while it has never been."""
         try:
-            return self.query_one(selector, Static)
+            return self.query_one(selector)
         except NoMatches:
             if not needed:
                 return None
-        line = Static(id=selector.removeprefix("#"))
-        self.query_one("#main", Vertical).mount(line, **place)  # type: ignore[arg-type]
-        return line
+        widget = make()
+        self.query_one("#main", Vertical).mount(widget, **place)  # type: ignore[arg-type]
+        return widget
 
     def _show_answers(self, question: Question, current: Answer | None) -> None:
-        options = self.query_one(OptionsList)
-        options.show(question, current)
+        options = self.query_one("#options", OptionsList)
+        ticks = self._tick_list(mount=question.many)
+        if ticks is not None:
+            ticks.display = question.many
+        if question.many:
+            assert ticks is not None
+            options.display = False
+            ticks.show(question, current)
+        else:
+            options.show(question, current)
         is_number = question.number is not None
         number = self._number_input(mount=is_number)
         self._show_number_box(number, question)
@@ -171,7 +187,18 @@ class QuestionScreen(Screen[None]):
             number.show(question, current)
             number.focus()
         else:
-            options.focus()
+            (ticks if question.many and ticks is not None else options).focus()
+
+    def _tick_list(self, mount: bool) -> TickList | None:
+        """The list to tick of a question with several answers, mounted under the options the
+        first time such a question is shown (most encounters never need it); None until then."""
+
+        def make() -> TickList:
+            from wizard.ui.widgets.tick_list import TickList
+
+            return TickList(id="ticks")
+
+        return self._mounted("#ticks", mount, make, after="#options")
 
     def _show_number_box(self, number: NumberInput | None, question: Question | None) -> None:
         """Show the number box, its keys and "or choose:" for a numeric question, else hide them."""
@@ -226,6 +253,10 @@ class QuestionScreen(Screen[None]):
             event.stop()
             self.submit(event.option.id)
 
+    def on_tick_list_confirmed(self, event: TickList.Confirmed) -> None:
+        event.stop()
+        self.submit(event.chosen)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         result = event.validation_result
@@ -244,7 +275,15 @@ class QuestionScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------
 
     def action_choose(self, number: int) -> None:
-        option_id = self.query_one(OptionsList).option_id_at(number)
+        """Answer with option `number`; on a list to tick, tick or untick it instead."""
+        question = self.shown_question()
+        if question is not None and question.many:
+            ticks = self._tick_list(mount=False)
+            if ticks is not None and ticks.toggle_at(number):
+                return
+            option_id = None
+        else:
+            option_id = self.query_one("#options", OptionsList).option_id_at(number)
         if option_id is None:
             self.notify(f"There is no option {number} here.", severity="warning", timeout=2)
             return

@@ -16,9 +16,12 @@ from wizard.ui.widgets.kept_visual import KeptRichVisual
 MAX_NUMBERED = 9
 
 
-def option_prompt(number: int, option: TreeOption, current: bool) -> Table:
-    """`1  Label` in bold, the description dimmed under the label, a mark on the current answer."""
+def option_prompt(number: int, option: TreeOption, current: bool, ticked: bool | None = None) -> Table:
+    """`1  Label` in bold, the description dimmed under the label, a mark on the current answer;
+    with `ticked` (a question with several answers), a tick box before the label."""
     label = Text(clean(option.label), style="bold")
+    if ticked is not None:
+        label = Text.assemble(("[x] " if ticked else "[ ] ", "bold"), label)
     if current:
         label.append("  (current answer)", style="italic")
     if option.description:
