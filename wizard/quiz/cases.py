@@ -27,6 +27,9 @@ class Case(BaseModel):
     expected: list[str] = Field(default_factory=list)
     teaching: str = Field(min_length=1)
     topics: list[str] = Field(default_factory=list)
+    # The questions whose answers the vignette states in words (not those it leaves to a
+    # default or implies by silence): what a reader of the note should find (make eval-notes).
+    stated: list[str] | None = None
 
 
 class CaseFile(BaseModel):
