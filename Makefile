@@ -14,12 +14,12 @@ $(BIN)/python:
 # The .pyc files an installed wheel would have: an editable install under
 # PYTHONDONTWRITEBYTECODE would otherwise compile every module at each launch.
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[notes]'
 	$(BIN)/python -m compileall -q wizard
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,notes]'
 	$(BIN)/python -m compileall -q wizard
 	touch $@ $(STAMP)
 

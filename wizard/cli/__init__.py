@@ -21,7 +21,7 @@ __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliErro
 
 def default_arguments() -> Any:
     """What the parser makes of no arguments (a test keeps the two the same)."""
-    return SimpleNamespace(tree=None, date_of_service=None, icd_dir=None, sessions=None, resume=None, label=None, command=None)
+    return SimpleNamespace(tree=None, date_of_service=None, icd_dir=None, sessions=None, resume=None, label=None, note=None, command=None)
 
 
 def parse_arguments(argv: Sequence[str]) -> Any:
@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from wizard.cli.quiz import cmd_quiz
 
             return cmd_quiz(args)
+        if args.command == "prefill":
+            from wizard.cli.prefill import cmd_prefill
+
+            return cmd_prefill(args)
         if args.command == "icd":
             from wizard.cli.icd import cmd_icd
 

@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sessions", type=Path, metavar="DIR", help=SESSIONS_HELP)
     parser.add_argument("--resume", nargs="?", const="", metavar="ID", help="resume a saved session (default: the latest one in progress)")
     parser.add_argument("--label", metavar="TEXT", help="a label for the new session (no patient identifiers)")
+    parser.add_argument("--note", type=Path, metavar="FILE", help="read this provider's note first: its stated answers are suggested, each for you to confirm")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     # Every command takes --sessions after its name too; SUPPRESS, so an action's parser does
     # not overwrite a folder given to `sessions` before it.
@@ -61,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run a tree headless from an answers file", parents=[folder, icd_dir])
     run.add_argument("--date-of-service", type=date_of_service, metavar="YYYY-MM-DD", default=argparse.SUPPRESS, help=DATE_HELP)
     run.add_argument("--tree", type=Path, dest="run_tree", help="tree file (default: the shipped tree)")
-    run.add_argument("--answers", type=Path, required=True, help="TOML file with an [answers] table")
+    run.add_argument("--answers", type=Path, help="TOML file with an [answers] table (required unless --note is given)")
+    run.add_argument("--note", type=Path, metavar="NOTE", help="the provider's note: its stated answers are used where the answers file is silent")
     run.add_argument("--format", choices=FORMATS, default="text")
     run.add_argument("--save", action="store_true", help="save the run as a complete session; its id goes to stderr")
     run.add_argument("--label", dest="run_label", metavar="TEXT", help="with --save: a label for the session (no patient identifiers)")
@@ -113,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--shuffle", action="store_true", help="in the TUI: the cases in a shuffled order (default: library order)")
     quiz.add_argument("--seed", type=int, metavar="N", help="with --shuffle: the seed, to repeat a run's order (default: a new one, shown)")
     quiz.add_argument("--count", type=int, metavar="N", help="in the TUI: how many cases a run has (default: 5; 0 for all)")
+
+    prefill = commands.add_parser("prefill", help="the answers a provider's note states, each with its quote (needs the notes extra)")
+    prefill.add_argument("note", type=Path, metavar="NOTE", help="the note, a UTF-8 text file (at most 1 MB)")
+    prefill.add_argument("--tree", type=Path, dest="prefill_tree", help="tree file (default: the shipped tree)")
+    prefill.add_argument("--format", choices=("toml", "json"), default="toml")
 
     graph = commands.add_parser("graph", help="print the tree's flow as a Mermaid diagram")
     graph.add_argument("--tree", type=Path, dest="graph_tree", help="tree file (default: the shipped tree)")

@@ -21,11 +21,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wizard.export import ExportError, render, transcript_from_engine
 
     loaded = load_tree_or_exit(args.run_tree or args.tree)
-    answers = read_answers(args.answers)
+    if args.answers is None and args.note is None:
+        raise CliError("a run needs its answers. Fix: give --answers FILE (an [answers] table), --note NOTE (the provider's note), or both.")
+    answers = read_answers(args.answers) if args.answers is not None else {}
     problems = check_answers(loaded.tree, answers)
     if problems:
         lines = "\n".join(f"  answers.{p.question}: {p.message}" for p in problems)
         raise CliError(f"{args.answers}: answers that tree '{loaded.tree.tree.id}' does not take:\n{lines}")
+    origins = {}
+    if args.note is not None:
+        from wizard.cli.prefill import read_prefill
+
+        found = read_prefill(args.note, loaded, given=answers)
+        origins = note_origins(found)
+        answers = {**found.answers, **answers}  # the file's answers win over the note's
     check = open_release(args, loaded.tree.tree.icd10cm_release)
     engine = Engine(loaded.tree)
     engine.use_release(check, check.tabular)
@@ -35,12 +44,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         choices = ", ".join(question.option_ids())
         if question.number is not None:
             choices = f"a whole number {question.number.min}..{question.number.max}" + (f" or {choices}" if choices else "")
+        source = " and ".join(str(p) for p in (args.answers, args.note) if p is not None)
+        said = "it is not answered and has no default" if args.note is None else "neither the answers file nor the note answers it, and it has no default"
         raise CliError(
-            f"{args.answers}: the run reached '{question.id}' ({question.prompt}) but it is not answered and has no default. "
+            f"{source}: the run reached '{question.id}' ({question.prompt}) but {said}. "
             f"Fix: add {question.id} = ... to [answers]; it takes {choices}.",
             EXIT_UNANSWERED,
         )
-    transcript = transcript_from_engine(engine, sha256=loaded.sha256, path=str(loaded.path))
+    transcript = transcript_from_engine(engine, sha256=loaded.sha256, path=str(loaded.path), origins=origins)
     not_saved = None
     if args.save:
         transcript, not_saved = save_run(args, loaded, engine)
@@ -60,6 +71,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(clean(f"wizard: {len(invalid)} code(s) not valid on the date of service {transcript.result.date_of_service}: {codes} (the output says why)."), file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def note_origins(found):  # noqa: ANN001, ANN201 - a Prefill in, origins by question out
+    """Each answer the note gave, marked as read from the note (not confirmed by a person:
+    this is a headless run), with the words it came from."""
+    from wizard.export.transcript import Origin
+
+    return {question: Origin("note", found.evidence_for(question)[0].quote) for question in found.answers}
 
 
 def save_run(args: argparse.Namespace, loaded: LoadedTree, engine: Engine) -> tuple[Transcript, str | None]:

@@ -227,9 +227,21 @@ def _provenance(t: Transcript, targets: list[str], when: str) -> dict:
             {"role": "source", "what": {"display": f"Decision tree '{tree.title}' ({tree.id} v{tree.version}{sha})"}},
             {"role": "source", "what": {"display": f"ICD-10-CM {t.release}: the release the codes were checked against"}},
             *_in_force(t),
+            *_from_note(t),
         ],
     }
 
+
+def _from_note(t: Transcript) -> list[dict]:
+    """Which answers were read from the provider's note, and whether a person confirmed them."""
+    from wizard.export.transcript import FROM_NOTE, NOTE_CONFIRMED
+
+    entities = []
+    for kind, said in ((NOTE_CONFIRMED, "confirmed by the clinician"), (FROM_NOTE, "not confirmed by a person")):
+        questions = [s.question for s in t.path if t.origin_of(s.question).kind == kind]
+        if questions:
+            entities.append({"role": "source", "what": {"display": f"The provider's note: the answers to {', '.join(questions)} were read from it, {said}"}})
+    return entities
 
 def _in_force(t: Transcript) -> list[dict]:
     """What the Provenance says of the release in force on the date of service."""

@@ -39,16 +39,20 @@ def transcript_dict(t: Transcript) -> dict[str, object]:
         ],
         "checklist": [dict(item.as_dict(), checked=item.id in t.checked) for item in result.checklist],
         "warnings": [dict(w.as_dict(), acknowledged=w.id in t.acknowledged) for w in result.warnings],
-        "path": [_step(s, at) for s, at in zip(t.path, t.answered_at or [None] * len(t.path))],
+        "path": [_step(s, at, t) for s, at in zip(t.path, t.answered_at or [None] * len(t.path))],
         "updated": t.updated.isoformat() if t.updated else None,
         "flagged": [{"question": f.question, "answer": f.answer, "label": f.label, "prompt": f.prompt, "reason": f.reason} for f in t.flagged],
     }
 
 
-def _step(step: Step, at: datetime | None) -> dict[str, object]:
+def _step(step: Step, at: datetime | None, t: Transcript) -> dict[str, object]:
     data: dict[str, object] = {"question": step.question, "answer": step.answer, "label": step.label, "prompt": step.prompt}
     if at is not None:
         data["at"] = at.isoformat()
+    origin = t.origin_of(step.question)
+    data["origin"] = origin.kind
+    if origin.quote:
+        data["quote"] = origin.quote
     return data
 
 

@@ -44,8 +44,8 @@ def render_markdown(t: Transcript) -> str:
     if result.warnings:
         out += ["", "## Warnings", ""]
         out += [f"- {_cell(w.text)}" + (" *(acknowledged)*" if w.id in t.acknowledged else "") for w in result.warnings]
-    out += ["", "## Questions and answers", "", "| Question | Answer |", "|---|---|"]
-    out += [f"| {_cell(s.prompt)} | {_cell(s.label)} |" for s in t.path]
+    out += ["", "## Questions and answers", "", "| Question | Answer | Origin |", "|---|---|---|"]
+    out += [f"| {_cell(s.prompt)} | {_cell(s.label)} | {_cell(t.origin_of(s.question).describe() or 'entered')} |" for s in t.path]
     if t.flagged:
         out += ["", "## Answers set aside", "", "The tree changed since these were given.", "", "| Question | Answer | Why |", "|---|---|---|"]
         out += [f"| {_cell(f.prompt)} | {_cell(f.label)} | {_cell(f.reason)} |" for f in t.flagged]

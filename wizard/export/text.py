@@ -50,7 +50,8 @@ def render_text(t: Transcript) -> str:
             lines += _wrap(f"- {warning.text}{mark}", "  ", "    ")
     lines += ["", "Questions and answers:"]
     for step in t.path:
-        lines += _wrap(f"- {step.prompt} {step.label}", "  ", "    ")
+        origin = t.origin_of(step.question).describe()
+        lines += _wrap(f"- {step.prompt} {step.label}" + (f" {origin}" if origin else ""), "  ", "    ")
     if t.flagged:
         lines += ["", "Answers set aside (the tree changed since they were given):"]
         for flag in t.flagged:

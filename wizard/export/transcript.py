@@ -33,6 +33,27 @@ class FlaggedStep:
     reason: str
 
 
+# Where an answer came from: typed or chosen by a person, or in an answers file; read from the
+# provider's note by a headless run (not confirmed by a person); read from the note and
+# confirmed by the person in the UI.
+ENTERED, FROM_NOTE, NOTE_CONFIRMED = "entered", "note", "note_confirmed"
+
+
+@record
+class Origin:
+    """An answer's origin, and for one read from the note the note's words behind it."""
+
+    kind: str  # ENTERED, FROM_NOTE or NOTE_CONFIRMED
+    quote: str = ""
+
+    def describe(self) -> str:
+        """How an export says it, after the answer ("" for an answer a person entered)."""
+        if self.kind == ENTERED:
+            return ""
+        how = "from the note, confirmed" if self.kind == NOTE_CONFIRMED else "from the note, not confirmed"
+        return f"({how}: \"{self.quote}\")" if self.quote else f"({how})"
+
+
 @record
 class Transcript:
     tree: TreeRef
@@ -48,6 +69,10 @@ class Transcript:
     updated: datetime | None = None
     answered_at: tuple[datetime, ...] = ()  # beside path, when the session knows the times
     flagged: tuple[FlaggedStep, ...] = ()
+    origins: dict[str, Origin] = Factory(dict)  # by question id; an answer not here was entered
+
+    def origin_of(self, question_id: str) -> Origin:
+        return self.origins.get(question_id) or Origin(ENTERED)
 
     @property
     def open_items(self) -> list[str]:

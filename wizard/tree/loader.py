@@ -300,6 +300,9 @@ def reference_problems(tree: Tree, shown: str, finder: LineFinder) -> Iterator[P
         yield from _condition_problems(tree, stop.when, ("stops", index, "when"), problem)
     for index, entry in enumerate(tree.checklist):
         yield from _condition_problems(tree, entry.when, ("checklist", index, "when"), problem)
+        for place, name in enumerate(entry.documented_by):
+            if name not in order:
+                yield problem(("checklist", index, "documented_by", place), *_unknown("question", name, order))
 
 
 def _unknown(kind: str, name: str, known: Any) -> tuple[str, str]:

@@ -88,6 +88,14 @@ class Citation(Record):
         return f"{self.source} {self.section}"
 
 
+# A cue that is a regular expression rather than a phrase starts with this.
+CUE_REGEX = "re:"
+# In a question's `read`: a negated, possible or historical mention counts as affirmed.
+KEEP = "keep"
+# In a number question's `cues`: the patterns whose first group is the number.
+NUMBER_CUES = "number"
+
+
 class Option(Record):
     __slots__ = ("id", "label", "description")
     id: str
@@ -102,6 +110,20 @@ class NumberSpec(Record):
     min: int
     max: int
     unit: str | None
+
+
+class NoteReading(Record):
+    """How a mention in a provider's note counts for a question (see wizard.tree.schema)."""
+
+    __slots__ = ("subject", "denied", "affirmed", "negated", "possible", "historical", "fallback", "combine")
+    subject: list[str]
+    denied: list[str]
+    affirmed: str | None
+    negated: str | None
+    possible: str | None
+    historical: str | None
+    fallback: list[str]
+    combine: dict[str, list[str]]
 
 
 class Range(Record):
@@ -156,7 +178,7 @@ class Condition(Record):
 
 
 class Question(Record):
-    __slots__ = ("id", "prompt", "help", "teaching", "options", "number", "select", "default", "when", "cite")
+    __slots__ = ("id", "prompt", "help", "teaching", "options", "number", "select", "default", "when", "cite", "cues", "read")
     id: str
     prompt: str
     help: str
@@ -167,6 +189,8 @@ class Question(Record):
     default: str | list[str] | None  # a list for select = "many"
     when: Condition | None
     cite: list[Citation]
+    cues: dict[str, list[str]]  # option id (or NUMBER_CUES) -> words that state it in a note
+    read: NoteReading | None  # how negated, possible and historical mentions count
 
     @property
     def many(self) -> bool:
@@ -232,12 +256,14 @@ class Stop(Record):
 
 
 class ChecklistEntry(Record):
-    __slots__ = ("id", "text", "when", "kind", "cite")
+    __slots__ = ("id", "text", "when", "kind", "cite", "cues", "documented_by")
     id: str
     text: str
     when: Condition
     kind: str  # document, query or workup
     cite: list[Citation]
+    cues: list[str]  # words that show a note documents the item
+    documented_by: list[str]  # questions whose cues, mentioned, document it too
 
 
 class TreeInfo(Record):

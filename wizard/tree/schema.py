@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from wizard.tree import models
 from wizard.tree.models import IDENT, RESERVED_KEYS
@@ -41,6 +41,29 @@ class Citation(Strict):
         return value
 
 
+def _check_cue(value: str) -> str:
+    """A cue is a phrase ("radiating down the leg", matched as words, any case) or, after
+    ``re:``, a regular expression (any case); neither may be empty or match nothing but space."""
+    text = value.strip()
+    if not text:
+        raise ValueError("a cue is a phrase or re:pattern, not an empty string")
+    if text.startswith(CUE_REGEX):
+        pattern = text[len(CUE_REGEX) :]
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise ValueError(f"the pattern of cue {value!r} is not a regular expression ({error}); fix it or write the cue as a phrase") from None
+        if compiled.fullmatch("") is not None or compiled.fullmatch(" ") is not None:
+            raise ValueError(f"cue {value!r} matches empty text, so it would match anywhere; make it name some words")
+    elif not any(ch.isalnum() for ch in text):
+        raise ValueError(f"cue {value!r} has no letter or digit; a phrase names the words a note uses")
+    return text
+
+
+Cue = Annotated[str, AfterValidator(_check_cue)]
+CUE_REGEX = models.CUE_REGEX
+
+
 class Option(Strict):
     id: Ident
     label: str = Field(min_length=1)
@@ -61,6 +84,32 @@ class NumberSpec(Strict):
         return self
 
 
+class NoteReading(Strict):
+    """How a mention in a provider's note counts for a question (wizard.notes).
+
+    A mention is one of the question's `cues` (words that state an option), or one of the
+    `subject` cues here (the question's subject, e.g. "cauda equina" for red flags). ConText
+    tells whether it is affirmed, negated, possible ("rule out"), historical, hypothetical or
+    of a family member. An affirmed option cue states its option; an affirmed subject cue
+    states `affirmed`. A negated, possible or historical mention states the option named
+    here, or nothing when none is named; `keep` counts it as affirmed. Hypothetical and
+    family mentions never count.
+    """
+
+    subject: list[Cue] = Field(default_factory=list)
+    # Words whose denial states `negated` ("no saddle anaesthesia": red flags none), while
+    # their other mentions state nothing (a sign found does not confirm a red flag).
+    denied: list[Cue] = Field(default_factory=list)
+    affirmed: str | None = None
+    negated: str | None = None
+    possible: str | None = None
+    historical: str | None = None
+    # Options that count only when the note states no other ("back pain" beside "low back pain").
+    fallback: list[str] = Field(default_factory=list)
+    # An option the note states by stating all of others ("a strain and a sprain": both).
+    combine: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class Question(Strict):
     id: Ident
     prompt: str = Field(min_length=1)
@@ -74,6 +123,10 @@ class Question(Strict):
     default: str | list[str] | None = None
     when: Condition | None = None
     cite: list[Citation] = Field(default_factory=list)
+    # The words that state each answer in a provider's note, by option id; for a number
+    # question, `number` holds patterns (re:...) whose first group is the number.
+    cues: dict[str, list[Cue]] = Field(default_factory=dict)
+    read: NoteReading | None = None
 
     @field_validator("id")
     @classmethod
@@ -90,6 +143,7 @@ class Question(Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"option ids must be unique; repeated: {', '.join(dupes)}")
+        self._check_reading(ids)
         if self.select == "many":
             return self._many_answers(ids)
         if isinstance(self.default, list):
@@ -97,6 +151,38 @@ class Question(Strict):
         if self.default is not None and self.default not in ids:
             raise ValueError(f"default '{self.default}' is not one of the options ({', '.join(ids)}); set it to one of them")
         return self
+
+    def _check_reading(self, ids: list[str]) -> None:
+        """Cues name options of this question (or `number`); `read` names options too."""
+        for key, cues in self.cues.items():
+            if key == models.NUMBER_CUES and self.number is not None:
+                for cue in cues:
+                    if not cue.startswith(CUE_REGEX) or re.compile(cue[len(CUE_REGEX) :]).groups < 1:
+                        raise ValueError(f"cues.number {cue!r} must be a pattern (re:...) whose first group ( ) holds the number")
+            elif key not in ids:
+                allowed = ids + ([models.NUMBER_CUES] if self.number is not None else [])
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"cues.{key} names no option of '{self.id}'{hint}; a cue states one of {', '.join(allowed)}")
+        if self.read is None:
+            return
+        read = self.read
+        if read.subject and read.affirmed is None:
+            raise ValueError("read.subject names the question's subject, so read.affirmed must say which option an affirmed mention states")
+        if read.denied and read.negated is None:
+            raise ValueError("read.denied names words whose denial states an answer, so read.negated must say which option")
+        named = [(f"read.{name}", getattr(read, name), name != "affirmed") for name in ("affirmed", "negated", "possible", "historical")]
+        named += [("read.fallback", option, False) for option in read.fallback]
+        for option, parts in read.combine.items():
+            named += [(f"read.combine.{option}", name, False) for name in [option, *parts]]
+            if len(parts) < 2:
+                raise ValueError(f"read.combine.{option} lists {len(parts)} option(s); it names the two or more options that together state {option}")
+        for where, value, may_keep in named:
+            allowed = ids + ([models.KEEP] if may_keep else [])
+            if value is not None and value not in allowed:
+                close = difflib.get_close_matches(value, allowed, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"{where} = '{value}' is not an option of '{self.id}'{hint}; choose one of {', '.join(allowed)}")
 
     def _many_answers(self, ids: list[str]) -> Question:
         """A question with several answers: options only, and a default that is a list of them."""
@@ -274,6 +360,10 @@ class ChecklistEntry(Strict):
     when: Condition
     kind: Literal["document", "query", "workup"] = "document"
     cite: list[Citation] = Field(default_factory=list)
+    # Words that show a note already documents the item (affirmed or denied, not hypothetical),
+    # and questions whose cues, mentioned in the note, document it too.
+    cues: list[Cue] = Field(default_factory=list)
+    documented_by: list[Ident] = Field(default_factory=list)
 
 
 class TreeInfo(Strict):

@@ -1,0 +1,219 @@
+"""medspaCy over a note: where the tree's cues are mentioned, and how (ConText).
+
+One pipeline per tree, built the first time a note is read for it: PyRuSH splits the note
+into sentences (clinical text: headings, lists, abbreviations), a target matcher finds every
+cue (phrases on lower-cased words, `re:` cues as regular expressions) and ConText reads each
+mention as affirmed, negated, possible, historical, hypothetical or of the family, within its
+sentence. Mentions may overlap ("chronic" inside "chronic pain syndrome", a side inside a
+radiating phrase): each question keeps the longest of its own overlapping mentions.
+
+Importing this module is cheap; medspaCy (spaCy, PyRuSH) loads in :func:`load_pipeline`.
+Their log output (PyRuSH logs every sentence split) never reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from wizard.notes import INSTALL_HINT, NotesUnavailable
+from wizard.record import record
+from wizard.tree.models import CUE_REGEX, NUMBER_CUES
+
+if TYPE_CHECKING:
+    from wizard.tree.models import Tree
+
+# How ConText read a mention, from the strongest reason not to take it as stated.
+FAMILY, HYPOTHETICAL, NEGATED, POSSIBLE, HISTORICAL, AFFIRMED = "family", "hypothetical", "negated", "possible", "historical", "affirmed"
+CONTEXTS = (FAMILY, HYPOTHETICAL, NEGATED, POSSIBLE, HISTORICAL, AFFIRMED)
+# What a cue belongs to.
+OPTION, SUBJECT, DENIED, NUMBER, CHECKLIST = "option", "subject", "denied", "number", "checklist"
+# A quote shown with a suggestion is the mention's sentence, cut to this many characters.
+SENTENCE_SHOWN = 240
+
+
+@record
+class Target:
+    """One cue of the tree: what it belongs to, and the cue itself."""
+
+    kind: str  # OPTION, SUBJECT, DENIED, NUMBER or CHECKLIST
+    owner: str  # the question id, or the checklist item id
+    option: str | None  # for OPTION cues
+    cue: str
+
+
+@record
+class Mention:
+    """A cue found in the note: where (character offsets), how ConText read it, and its sentence."""
+
+    target: Target
+    start: int
+    end: int
+    quote: str
+    context: str
+    sentence: str
+    number: int | None = None  # for NUMBER cues: the number the pattern's first group holds
+
+
+def targets(tree: Tree) -> list[Target]:
+    """Every cue of the tree, in the order the tree writes them."""
+    found: list[Target] = []
+    for question in tree.questions:
+        for key, cues in question.cues.items():
+            if key == NUMBER_CUES:
+                found += [Target(NUMBER, question.id, None, cue) for cue in cues]
+            else:
+                found += [Target(OPTION, question.id, key, cue) for cue in cues]
+        if question.read is not None:
+            found += [Target(SUBJECT, question.id, None, cue) for cue in question.read.subject]
+            found += [Target(DENIED, question.id, None, cue) for cue in question.read.denied]
+    for item in tree.checklist:
+        found += [Target(CHECKLIST, item.id, None, cue) for cue in item.cues]
+    return found
+
+
+# Pipelines by tree (the tree itself is kept beside its pipeline: an id alone could be reused).
+_PIPELINES: dict[int, tuple[Tree, Any, list[Target]]] = {}
+_LOCK = threading.Lock()
+
+
+def load_pipeline(tree: Tree) -> tuple[Any, list[Target]]:
+    """The medspaCy pipeline for a tree's cues (built once per tree), and its targets by label."""
+    with _LOCK:
+        found = _PIPELINES.get(id(tree))
+        if found is None or found[0] is not tree:
+            nlp = _new_pipeline()
+            tree_targets = targets(tree)
+            _add_targets(nlp, tree_targets)
+            found = _PIPELINES[id(tree)] = (tree, nlp, tree_targets)
+        return found[1], found[2]
+
+
+def _new_pipeline() -> Any:
+    try:
+        _quiet_logs()
+        import medspacy
+    except ImportError:
+        raise NotesUnavailable(f"reading a note needs medspaCy, which is not installed. Fix: {INSTALL_HINT}") from None
+    nlp = medspacy.load(medspacy_enable=["medspacy_pyrush"])
+    # Spans in a group rather than doc.ents: cues of different questions may overlap.
+    nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group", "prune": False})
+    context = nlp.add_pipe("medspacy_context", config={"input_span_type": "group", "rules": None})
+    context.add(_context_rules())
+    return nlp
+
+
+def _context_rules() -> list[Any]:
+    """medspaCy's own ConText rules, with the few changes clinic notes need.
+
+    * ': no' as medspaCy writes it negates what comes before a colon ("Fever: no"), and then
+      wins over the 'no' after the colon: "MRI: no disc herniation" read the herniation as
+      affirmed. It now needs the sentence to end there ("Fever: no." or "Fever: no,").
+    * "with and without contrast" is a pseudo-negation: the "without" negates nothing.
+    * Return precautions ("call at once for weakness", "seek care if fever") are hypothetical.
+    * "... years ago" and "..., resolved" put what they follow in the past.
+    """
+    from medspacy.context import ConText, ConTextRule
+
+    defaults = [rule for rule in ConText(_blank_nlp(), rules="default").rules if rule.literal != ": no"]
+    extra = [
+        ConTextRule(": no", "NEGATED_EXISTENCE", direction="BACKWARD", pattern=[{"ORTH": ":"}, {"LOWER": "no"}, {"IS_PUNCT": True}]),
+        ConTextRule("with and without", "NEGATED_EXISTENCE", direction="PSEUDO", pattern=[{"LOWER": {"IN": ["with", "w/"]}}, {"LOWER": {"IN": ["and", "or", "/"]}}, {"LOWER": {"IN": ["without", "w/o"]}}]),
+        ConTextRule("w/wo", "NEGATED_EXISTENCE", direction="PSEUDO", pattern=[{"LOWER": {"IN": ["w/wo", "with/without"]}}]),
+        *(
+            ConTextRule(phrase, "HYPOTHETICAL", direction="FORWARD")
+            for phrase in ("call at once for", "call immediately for", "call for", "call if", "seek care for", "seek care if", "seek urgent care for", "return precautions", "warning signs", "watch for", "precautions for")
+        ),
+        ConTextRule("years ago", "HISTORICAL", direction="BACKWARD", pattern=[{"LIKE_NUM": True}, {"LOWER": {"IN": ["year", "years", "yr", "yrs"]}}, {"LOWER": "ago"}], max_scope=8),
+        ConTextRule("resolved", "HISTORICAL", direction="BACKWARD", pattern=[{"LOWER": {"IN": ["resolved", "healed", "recovered"]}}], max_scope=8),
+    ]
+    return defaults + extra
+
+
+def _blank_nlp() -> Any:
+    import spacy
+
+    return spacy.blank("en")
+
+
+def _quiet_logs() -> None:
+    """PyRuSH logs each sentence through loguru, spaCy and medspaCy warn through logging and
+    warnings: none of it is for a clinician's terminal."""
+    import logging
+    import warnings
+
+    try:
+        from loguru import logger
+
+        logger.disable("PyRuSH")
+    except ImportError:
+        pass
+    for name in ("medspacy", "PyRuSH", "spacy"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    warnings.filterwarnings("ignore", module="medspacy")
+    warnings.filterwarnings("ignore", module="spacy")
+    warnings.filterwarnings("ignore", module="PyRuSH")
+
+
+def _add_targets(nlp: Any, tree_targets: list[Target]) -> None:
+    from medspacy.target_matcher import TargetRule
+
+    rules = []
+    for index, target in enumerate(tree_targets):
+        if target.cue.startswith(CUE_REGEX):
+            rules.append(TargetRule(target.cue, str(index), pattern="(?i)" + target.cue[len(CUE_REGEX) :]))
+        else:
+            rules.append(TargetRule(target.cue, str(index)))
+    nlp.get_pipe("medspacy_target_matcher").add(rules)
+
+
+def read_note(tree: Tree, text: str) -> list[Mention]:
+    """Every mention of the tree's cues in the note, in the order of the note."""
+    nlp, tree_targets = load_pipeline(tree)
+    doc = nlp(text)
+    mentions = [_mention(span, tree_targets[int(span.label_)]) for span in doc.spans.get("medspacy_spans", [])]
+    kept = [m for m in _longest_per_owner(mentions) if m.target.kind != NUMBER or m.number is not None]
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _mention(span: Any, target: Target) -> Mention:
+    number = None
+    if target.kind == NUMBER:
+        found = re.search(target.cue[len(CUE_REGEX) :], span.text, re.IGNORECASE)
+        number = int(found.group(1)) if found and found.group(1) and found.group(1).isdigit() else None
+    sentence = " ".join(span.sent.text.split())
+    if len(sentence) > SENTENCE_SHOWN:
+        sentence = sentence[: SENTENCE_SHOWN - 1] + "…"
+    return Mention(target, span.start_char, span.end_char, span.text, _context(span), sentence, number)
+
+
+def _context(span: Any) -> str:
+    attributes = span._
+    if attributes.is_family:
+        return FAMILY
+    if attributes.is_hypothetical:
+        return HYPOTHETICAL
+    if attributes.is_negated:
+        return NEGATED
+    if attributes.is_uncertain:
+        return POSSIBLE
+    if attributes.is_historical:
+        return HISTORICAL
+    return AFFIRMED
+
+
+def _longest_per_owner(mentions: list[Mention]) -> Iterator[Mention]:
+    """Drop a mention that lies inside a longer mention of the same question or item."""
+    by_owner: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_owner.setdefault(mention.target.owner, []).append(mention)
+    for group in by_owner.values():
+        for mention in group:
+            inside = any(
+                other is not mention and other.start <= mention.start and mention.end <= other.end and (other.end - other.start) > (mention.end - mention.start)
+                for other in group
+            )
+            if not inside:
+                yield mention
