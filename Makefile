@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench fuzz clean
+.PHONY: run test lint bench eval-notes fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ lint: $(STAMP)
 # passes options, e.g. make bench BENCH_ARGS="--runs 5 --only startup,lint".
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# How well a provider's note is read: every vignette of the case library through the reader,
+# per question and overall, against the targets (see bench/notes_eval.py). EVAL_ARGS passes
+# options, e.g. make eval-notes EVAL_ARGS="--cases held_out.toml --verbose".
+eval-notes: $(STAMP)
+	$(BIN)/python -m bench.notes_eval $(EVAL_ARGS)
 
 # The long run of the hostile-input tests: 1500 random examples per fuzz target, a kill at every
 # phase of every answer, 10 s of eight concurrent writers. The counts are printed at the end.

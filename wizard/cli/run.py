@@ -51,7 +51,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"Fix: add {question.id} = ... to [answers]; it takes {choices}.",
             EXIT_UNANSWERED,
         )
-    transcript = transcript_from_engine(engine, sha256=loaded.sha256, path=str(loaded.path), origins=origins)
+    engine.origins = origins
+    transcript = transcript_from_engine(engine, sha256=loaded.sha256, path=str(loaded.path))
     not_saved = None
     if args.save:
         transcript, not_saved = save_run(args, loaded, engine)
@@ -76,9 +77,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 def note_origins(found):  # noqa: ANN001, ANN201 - a Prefill in, origins by question out
     """Each answer the note gave, marked as read from the note (not confirmed by a person:
     this is a headless run), with the words it came from."""
-    from wizard.export.transcript import Origin
+    from wizard.engine.result import FROM_NOTE, Origin
 
-    return {question: Origin("note", found.evidence_for(question)[0].quote) for question in found.answers}
+    return {question: Origin(FROM_NOTE, found.evidence_for(question)[0].quote) for question in found.answers}
 
 
 def save_run(args: argparse.Namespace, loaded: LoadedTree, engine: Engine) -> tuple[Transcript, str | None]:

@@ -34,6 +34,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     else:
         loaded = load_tree_or_exit(args.tree)
         _check_label(args.label)
+    args.note_text = _note_text(args.note)
     # No cyclic garbage collection from here until the first question is painted: see
     # WizardApp._settle_memory, which turns it back on. On again here too, however the UI
     # ended, so that a caller in the same process (a test) gets it back.
@@ -46,6 +47,19 @@ def cmd_ui(args: argparse.Namespace) -> int:
         return run_app(loaded, args)
     finally:
         gc.enable()
+
+
+def _note_text(path: Path | None) -> str | None:
+    """The text of --note, checked before the UI starts (it is read after the first paint)."""
+    if path is None:
+        return None
+    from wizard.notes import NoteError
+    from wizard.notes.note_text import read_note_file
+
+    try:
+        return read_note_file(path)
+    except NoteError as error:
+        raise CliError(str(error)) from None
 
 
 def _recorded_tree(session: Session) -> Path | None:

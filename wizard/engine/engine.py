@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from wizard.engine.coder import Coder, Describer, ReleaseCheck, answer_label
 from wizard.engine.flow import DONE, STOP_PREFIX, edges_from, flow_edges, stops_by_question
-from wizard.engine.result import Result
+from wizard.engine.result import Origin, Result
 from wizard.record import record
 from wizard.tree.models import Answer, Question, Stop, Tree
 
@@ -147,6 +147,9 @@ class Engine:
         # codes against the ICD-10-CM release in force that day.
         self.date_of_service = date_of_service
         self.release_check: ReleaseCheck | None = None
+        # How each answer was given, by question (an answer not here was entered by a person):
+        # kept by whoever answers (the UI, a run with a note); the engine only carries it.
+        self.origins: dict[str, Origin] = {}
         self.evaluator = self.coder.evaluator
         self._answers: list[tuple[str, Answer]] = []
         # The same answers as a mapping, kept in step with the stack: the machine's conditions

@@ -107,3 +107,24 @@ class Result:
     def errors(self) -> list[CodeLine]:
         """The codes that are not valid in the release in force on the date of service."""
         return [c for c in self.codes if c.error]
+
+
+# Where an answer came from: chosen or typed by a person, or in an answers file; read from the
+# provider's note by a headless run (no person confirmed it); read from the note and confirmed
+# by the person in the UI.
+ENTERED, FROM_NOTE, NOTE_CONFIRMED = "entered", "note", "note_confirmed"
+
+
+@record
+class Origin:
+    """An answer's origin, and for one read from the note the note's words behind it."""
+
+    kind: str  # ENTERED, FROM_NOTE or NOTE_CONFIRMED
+    quote: str = ""
+
+    def describe(self) -> str:
+        """How an export says it, after the answer ("" for an answer a person entered)."""
+        if self.kind == ENTERED:
+            return ""
+        how = "from the note, confirmed" if self.kind == NOTE_CONFIRMED else "from the note, not confirmed"
+        return f'({how}: "{self.quote}")' if self.quote else f"({how})"

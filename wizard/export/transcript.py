@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
-from wizard.engine.result import Result
+from wizard.engine.result import ENTERED, FROM_NOTE, NOTE_CONFIRMED, Origin, Result
 from wizard.record import Factory, record
 from wizard.tree.models import Answer
 
@@ -31,27 +31,6 @@ class FlaggedStep:
     answer: Answer
     label: str
     reason: str
-
-
-# Where an answer came from: typed or chosen by a person, or in an answers file; read from the
-# provider's note by a headless run (not confirmed by a person); read from the note and
-# confirmed by the person in the UI.
-ENTERED, FROM_NOTE, NOTE_CONFIRMED = "entered", "note", "note_confirmed"
-
-
-@record
-class Origin:
-    """An answer's origin, and for one read from the note the note's words behind it."""
-
-    kind: str  # ENTERED, FROM_NOTE or NOTE_CONFIRMED
-    quote: str = ""
-
-    def describe(self) -> str:
-        """How an export says it, after the answer ("" for an answer a person entered)."""
-        if self.kind == ENTERED:
-            return ""
-        how = "from the note, confirmed" if self.kind == NOTE_CONFIRMED else "from the note, not confirmed"
-        return f"({how}: \"{self.quote}\")" if self.quote else f"({how})"
 
 
 @record
@@ -91,6 +70,9 @@ def release_line(t: Transcript) -> str:
     return f"{t.release}, in force on the date of service"
 
 
+__all__ = ["ENTERED", "FROM_NOTE", "NOTE_CONFIRMED", "FlaggedStep", "Origin", "Transcript", "TreeRef", "release_line", "transcript_from_engine"]
+
+
 def transcript_from_engine(engine: Engine, sha256: str = "", path: str = "", **extra: object) -> Transcript:
     from wizard import __version__
 
@@ -102,5 +84,5 @@ def transcript_from_engine(engine: Engine, sha256: str = "", path: str = "", **e
         path=tuple(engine.path),
         result=result,
         app_version=__version__,
-        **extra,  # type: ignore[arg-type]
+        **({"origins": dict(engine.origins)} | extra),  # type: ignore[arg-type]
     )

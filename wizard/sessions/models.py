@@ -38,13 +38,16 @@ class TreeRecord(Record):
 
 
 class AnswerRecord(Record):
-    """One answer as the user saw it, and when it was given."""
+    """One answer as the user saw it, and when it was given; an answer the person confirmed
+    from the provider's note keeps the note's words behind it (and only those: never the note)."""
 
     question: str
     prompt: str
     answer: AnswerValue
     label: str
     at: AwareDatetime
+    origin: Literal["entered", "note", "note_confirmed"] = "entered"
+    quote: str | None = None
 
 
 class Flag(Record):

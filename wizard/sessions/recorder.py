@@ -8,10 +8,11 @@ is kept in `last_error`, and the next change tries again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
+from wizard.engine.result import ENTERED, NOTE_CONFIRMED, Origin
 from wizard.sessions.errors import SessionError, SessionLocked
 from wizard.sessions.ids import now
 from wizard.sessions.models import AnswerRecord, ResultRecord, Session
@@ -25,8 +26,8 @@ def apply_engine(session: Session, engine: Engine, when: datetime) -> None:
     time it was given and the prompt and label as they were shown then.
     """
     known = {(r.question, r.answer): r for r in [*session.answers, *session.pending]}
-    session.answers = _records(engine.path, known, when)
-    session.pending = _records(engine.pending, known, when)
+    session.answers = _records(engine.path, known, when, engine.origins)
+    session.pending = _records(engine.pending, known, when, engine.origins)
     result = engine.result()
     session.result = ResultRecord.of(result)
     session.icd10cm_release = result.release or engine.tree.tree.icd10cm_release
@@ -35,11 +36,19 @@ def apply_engine(session: Session, engine: Engine, when: datetime) -> None:
     session.status = "complete" if engine.finished else "in_progress"
 
 
-def _records(steps: Iterable[Step], known: dict[tuple[str, object], AnswerRecord], when: datetime) -> list[AnswerRecord]:
-    return [
-        known.get((s.question, s.answer)) or AnswerRecord(question=s.question, prompt=s.prompt, answer=s.answer, label=s.label, at=when)
-        for s in steps
-    ]
+def _records(steps: Iterable[Step], known: dict[tuple[str, object], AnswerRecord], when: datetime, origins: Mapping[str, Origin]) -> list[AnswerRecord]:
+    records = []
+    for step in steps:
+        origin = origins.get(step.question) or Origin(ENTERED)
+        # The note's words are kept only behind an answer the person confirmed (SECURITY.md).
+        quote = origin.quote or None if origin.kind == NOTE_CONFIRMED else None
+        record = known.get((step.question, step.answer))
+        if record is not None and (record.origin, record.quote) == (origin.kind, quote):
+            records.append(record)
+        else:
+            at = record.at if record is not None else when
+            records.append(AnswerRecord(question=step.question, prompt=step.prompt, answer=step.answer, label=step.label, at=at, origin=origin.kind, quote=quote))
+    return records
 
 
 class SessionRecorder:

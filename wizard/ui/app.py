@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 
 from wizard.engine.engine import Engine, Step
+from wizard.engine.result import ENTERED
 from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
@@ -27,6 +28,7 @@ from wizard.ui.encounters import EncounterActions
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
 from wizard.ui.moves import EngineMoves
+from wizard.ui.note_reading import NoteReading
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.question import QuestionScreen
@@ -52,7 +54,7 @@ def palette_commands() -> type[Provider]:
     return WizardCommands
 
 
-class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[int]):
+class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, EngineMoves, App[int]):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     # The question screen's styles (all under `QuestionScreen`) load with the app's, and the
@@ -87,6 +89,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         now: Callable[[], datetime] = datetime.now,
         date_of_service: date | None = None,
         icd_dir: Path | None = None,
+        note_text: str | None = None,
     ) -> None:
         """Set up one encounter.
 
@@ -98,6 +101,8 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         resumed: a saved encounter to continue (wizard.ui.session_link.resume).
         date_of_service: the encounter's (default: today, by `now`); a resumed session keeps its own.
         icd_dir: the folder of imported releases (default: $WIZARD_ICD_DIR, else the user data folder).
+        note_text: a provider's note to read once the first question is painted (its answers are
+            suggested, each for the person to confirm; see wizard.ui.note_reading).
         """
         super().__init__()
         self.loaded = loaded
@@ -112,6 +117,8 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         self.export_dir = export_dir
         self.now = now
         self.default_date = date_of_service or now().date()
+        self._note_text = note_text
+        self.note_ticked: set[str] = set()
         self.icd_dir = icd_dir
         if self.engine.date_of_service is None:
             self.engine.date_of_service = self.default_date
@@ -146,6 +153,10 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
         if self.icd_loading:
             self.call_after_refresh(self.load_tabular)
+        if self._note_text is not None:
+            # Read after the first paint, on a worker: medspaCy takes a second or two to load.
+            note, self._note_text = self._note_text, None
+            self.call_after_refresh(self.read_note_text, note)
         # The engine makes its state machine at the first move; made now, while the first
         # question is read, it is not part of the first answer's time.
         self.call_after_refresh(lambda: self.engine.machine)
@@ -278,6 +289,11 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
         if self._relay is not None:
             self._relay.answered(self.engine)  # the session keeps the new date at once
 
+    def action_read_note(self) -> None:
+        from wizard.ui.screens.note import NoteScreen
+
+        self.push_screen(NoteScreen(), lambda text: self.read_note_text(text) if text else None)
+
     def action_date_of_service(self) -> None:
         from wizard.icd.releases import parse_date_of_service
         from wizard.ui.screens.prompt import PromptScreen
@@ -299,8 +315,23 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     # -- moves: every change of the answers goes through here (answer, step_back: EngineMoves)
 
+    def answer(self, value: Answer) -> None:
+        """EngineMoves.answer, the answer marked as entered or as the note's, confirmed."""
+        question = self.engine.current
+        if question is not None:
+            self._mark_origin(question.id, value)
+        super().answer(value)
+
+    def _mark_origin(self, question_id: str, value: Answer) -> None:
+        origin = self.origin_of_answer(question_id, value)
+        if origin.kind == ENTERED:
+            self.engine.origins.pop(question_id, None)
+        else:
+            self.engine.origins[question_id] = origin
+
     def change(self, question_id: str, value: Answer) -> list[Step]:
         """EngineMoves.change, and a notice naming the answers it dropped."""
+        self._mark_origin(question_id, value)
         dropped = super().change(question_id, value)
         if dropped:
             names = "; ".join(f"{s.prompt} {s.label}" for s in dropped)
@@ -457,6 +488,7 @@ def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = No
         label=label,
         date_of_service=getattr(args, "date_of_service", None),
         icd_dir=getattr(args, "icd_dir", None),
+        note_text=getattr(args, "note_text", None),
     )
     code = app.run()
     return EXIT_OK if code is None else int(code)

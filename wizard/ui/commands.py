@@ -28,6 +28,7 @@ def wizard_commands(app: WizardApp) -> list[Command]:
         Command("Restart", "Clear every answer and start from the first question (asks first)", app.action_restart),
         Command("Export transcript", "Save the codes, reasons and checklist as text, Markdown or JSON", app.action_export),
         Command("Copy transcript", "Copy the text transcript to the clipboard", app.action_copy_transcript),
+        Command("Read a note", "Paste the provider's note: its answers are suggested, each with its words, for you to confirm", app.action_read_note),
         Command(
             "Change the date of service",
             f"Now {app.engine.date_of_service or app.default_date}: the codes are checked against the ICD-10-CM release in force that day",

@@ -42,6 +42,8 @@ class EncounterActions:
     _show_tree_title: Callable[[], None]
     default_date: Any
     reload_release: Callable[[], None]
+    suggestions: Any
+    note_ticked: set[str]
 
     class TreeLoaded(Message):
         def __init__(self, loaded: LoadedTree) -> None:
@@ -66,6 +68,8 @@ class EncounterActions:
         self.label = label
         self.session_id = session_id
         self.last_dropped = ()
+        self.suggestions = None  # a note read belongs to the encounter it was read for
+        self.note_ticked = set()
         if engine.date_of_service is None:  # a session saved before dates of service were kept
             engine.date_of_service = self.default_date
         # The release for this encounter's date and tree, on a worker; until it arrives the

@@ -37,6 +37,7 @@ def engine_snapshot(engine: Engine) -> Engine:
     """A separate engine in the same state: same answers, same kept answers, same describer and release."""
     copy = engine.blank()
     copy.replay({**engine.answers, **{step.question: step.answer for step in engine.pending}})
+    copy.origins = dict(engine.origins)
     return copy
 
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
+from wizard.engine.coder import answer_label
 from wizard.engine.engine import AnswerError
 from wizard.text import clean
 from wizard.tree.models import Answer, Question
@@ -42,6 +43,7 @@ class QuestionScreen(Screen[None]):
     BINDINGS = [
         *choose_bindings(),
         Binding("t", "teaching", "Notes", id="teaching", tooltip="Show or hide the teaching notes"),
+        Binding("a", "accept_note", "Accept note", id="accept_note", tooltip="Accept the answers the provider's note suggests, one question after another"),
         Binding("escape", "cancel_change", "Keep answer", id="cancel_change", tooltip="Keep the answer being changed"),
     ]
 
@@ -49,7 +51,7 @@ class QuestionScreen(Screen[None]):
         super().__init__(classes=layout_class())
         # The id of an answered question shown again to change its answer, or None.
         self.changing: str | None = None
-        self._shown: tuple[str, Answer | None] | None = None
+        self._shown: tuple[str, Answer | None, Answer | None] | None = None
         # Whether the footer last showed the keys of a change (Esc: keep answer), or None.
         self._footer_changing: bool | None = None
         # Whether the side panels and the footer are mounted (see _complete).
@@ -112,19 +114,22 @@ class QuestionScreen(Screen[None]):
         engine = app.engine
         question = self.shown_question()
         if self._completed:
-            cast("PathPanel", self.query_one("#path")).show(engine.path, engine.pending, app.last_dropped)
+            cast("PathPanel", self.query_one("#path")).show(engine.path, engine.pending, app.last_dropped, from_note=engine.origins)
             cast("CodePanel", self.query_one("#codes")).show(engine.result(), loading=app.icd_loading)
         if question is None:
             return
         current = engine.answers.get(question.id) if self.changing else None
+        suggested, evidence, conflict = (None, [], None) if self.changing else app.suggestion_for(question.id)
         self._show_status(len(engine.path))
         self.query_one("#prompt", Static).update(Content(clean(question.prompt)))
         self.query_one("#help", Static).update(Content.assemble(("Why we ask: ", "bold"), clean(question.help)))
         self._show_teaching(question)
-        if self._shown != (question.id, current):
-            # Only a new question resets the input and the highlight; a refresh keeps them.
-            self._shown = (question.id, current)
-            self._show_answers(question, current)
+        self._show_suggestion(question, suggested, evidence, conflict)
+        if self._shown != (question.id, current, suggested):
+            # Only a new question (or a suggestion arriving) resets the input and the
+            # highlight; a refresh keeps them.
+            self._shown = (question.id, current, suggested)
+            self._show_answers(question, current, suggested)
 
     def _show_status(self, answered: int) -> None:
         status = self.query_one("#status", Static)
@@ -151,6 +156,20 @@ class QuestionScreen(Screen[None]):
             note = question.teaching or "No teaching note for this question."
             teaching.update(Content.assemble(("Teaching: ", "bold"), clean(note)))
 
+    def _show_suggestion(self, question: Question, suggested: Answer | None, evidence: list[Any], conflict: Any) -> None:
+        """Under the prompt: the note's words behind its suggestion, or the two ways it answers."""
+        line = self._line("#suggestion", needed=suggested is not None or conflict is not None, after="#help")
+        if line is None:
+            return
+        line.display = suggested is not None or conflict is not None
+        if conflict is not None:
+            said = "; ".join(f'"{clean(quote)}" ({clean(answer_label(self.wizard.engine.tree, question.id, answer))})' for answer, quote in zip(conflict.answers, conflict.quotes, strict=True))
+            line.update(Content.assemble(("The note says more than one answer: ", "bold"), said, ". Choose one."))
+        elif suggested is not None:
+            quotes = "; ".join(dict.fromkeys(f'"{clean(e.quote)}"' for e in evidence)) or "(no words kept)"
+            keys = "Space ticks, Enter confirms" if question.many else "Enter accepts it"
+            line.update(Content.assemble(("From the note: ", "bold"), quotes, (f"   {keys}; another choice overrides it; a accepts the note's answers in a row.", "dim")))
+
     def _line(self, selector: str, needed: bool, **place: str) -> Static | None:
         """The Static `selector` of the question column, mounted at `place` (before= or
         after= another) the first time it is needed; None while it has never been."""
@@ -168,7 +187,7 @@ class QuestionScreen(Screen[None]):
         self.query_one("#main", Vertical).mount(widget, **place)  # type: ignore[arg-type]
         return widget
 
-    def _show_answers(self, question: Question, current: Answer | None) -> None:
+    def _show_answers(self, question: Question, current: Answer | None, suggested: Answer | None = None) -> None:
         options = self.query_one("#options", OptionsList)
         ticks = self._tick_list(mount=question.many)
         if ticks is not None:
@@ -176,15 +195,18 @@ class QuestionScreen(Screen[None]):
         if question.many:
             assert ticks is not None
             options.display = False
-            ticks.show(question, current)
+            ticks.show(question, current, suggested)
         else:
-            options.show(question, current)
+            options.show(question, current, suggested)
         is_number = question.number is not None
         number = self._number_input(mount=is_number)
         self._show_number_box(number, question)
         self._error("")
         if number is not None and is_number:
-            number.show(question, current)
+            number.show(question, current if current is not None else suggested if isinstance(suggested, int) else None)
+            if isinstance(suggested, str) and current is None:
+                options.focus()  # the note names an option ("unknown"): Enter accepts it there
+                return
             number.focus()
         else:
             (ticks if question.many and ticks is not None else options).focus()
@@ -295,6 +317,15 @@ class QuestionScreen(Screen[None]):
         if question is not None:
             self._show_teaching(question)
 
+    def action_accept_note(self) -> None:
+        try:
+            accepted = self.wizard.accept_note()
+        except AnswerError as error:
+            self._error(str(error))
+            return
+        if not accepted:
+            self.notify("The note suggests no answer for this question.", severity="warning", timeout=3)
+
     def action_cancel_change(self) -> None:
         self.changing = None
         self.wizard.end_change()
@@ -302,4 +333,6 @@ class QuestionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_change":
             return self.changing is not None
+        if action == "accept_note":
+            return self.wizard.suggestions is not None and self.changing is None
         return True

@@ -164,16 +164,25 @@ class ResultScreen(Screen[None]):
         why = self.query_one("#why", Static)
         why.update(why_text(app.engine.tree, result.codes))
         why.display = self.show_why
-        self.query_one(PathPanel).show(app.engine.path, (), app.last_dropped)
+        self.query_one(PathPanel).show(app.engine.path, (), app.last_dropped, from_note=app.engine.origins)
         self._show_marks(result)
 
     def _show_marks(self, result: Result) -> None:
-        """Rebuild the checkboxes only when the items change, so focus and scroll stay put."""
-        key = (tuple(w.id for w in result.warnings), tuple(i.id for i in result.checklist))
+        """Rebuild the checkboxes only when the items change, so focus and scroll stay put.
+
+        With a provider's note read, the checklist items it documents are ticked once (the
+        person may untick them) and say which words document them; those it lacks come first.
+        """
+        documented = self.wizard.documented()
+        key = (tuple(w.id for w in result.warnings), tuple(i.id for i in result.checklist), tuple(sorted(documented)))
         if key == self._marks_key:
             return
         self._marks_key = key
         marks = self.wizard.marks
+        for item in result.checklist:
+            if item.id in documented and item.id not in self.wizard.note_ticked:
+                self.wizard.note_ticked.add(item.id)
+                self.wizard.set_checked(item.id, True)
         warnings = self.query_one("#warnings", Vertical)
         warnings.remove_children()
         warnings.mount_all(
@@ -181,10 +190,12 @@ class ResultScreen(Screen[None]):
             for w in result.warnings
         )
         self.query_one("#warnings-heading").display = bool(result.warnings)
+        items = sorted(result.checklist, key=lambda i: i.id in documented) if documented else list(result.checklist)
         checklist = self.query_one("#checklist", Vertical)
         checklist.remove_children()
         checklist.mount_all(
-            MarkBox(KIND_PREFIX.get(i.kind, "") + i.text, i.id, "check", i.id in marks.checked) for i in result.checklist
+            MarkBox(KIND_PREFIX.get(i.kind, "") + i.text + (f' (in the note: "{documented[i.id].quote}")' if i.id in documented else ""), i.id, "check", i.id in marks.checked)
+            for i in items
         )
         self.query_one("#checklist-heading").display = bool(result.checklist)
 

@@ -16,14 +16,17 @@ from wizard.ui.widgets.kept_visual import KeptRichVisual
 MAX_NUMBERED = 9
 
 
-def option_prompt(number: int, option: TreeOption, current: bool, ticked: bool | None = None) -> Table:
-    """`1  Label` in bold, the description dimmed under the label, a mark on the current answer;
-    with `ticked` (a question with several answers), a tick box before the label."""
+def option_prompt(number: int, option: TreeOption, current: bool, ticked: bool | None = None, suggested: bool = False) -> Table:
+    """`1  Label` in bold, the description dimmed under the label, a mark on the current answer
+    or on the answer the provider's note suggests; with `ticked` (a question with several
+    answers), a tick box before the label."""
     label = Text(clean(option.label), style="bold")
     if ticked is not None:
         label = Text.assemble(("[x] " if ticked else "[ ] ", "bold"), label)
     if current:
         label.append("  (current answer)", style="italic")
+    elif suggested:
+        label.append("  (from the note)", style="italic")
     if option.description:
         label.append("\n" + clean(option.description), style="not bold dim")
     grid = Table.grid(padding=(0, 1))
@@ -42,14 +45,17 @@ class OptionsList(OptionList):
         # or a wrapped option gets a line too few and a needless scrollbar.
         return super().get_content_height(container, viewport, width - self.styles.scrollbar_size_vertical)
 
-    def show(self, question: Question, current: Answer | None = None) -> None:
+    def show(self, question: Question, current: Answer | None = None, suggested: Answer | None = None) -> None:
+        """The options, the current answer (when changing one) or else the note's suggestion
+        marked and highlighted, so that Enter answers with it."""
         self.clear_options()
         self.add_options(
-            Option(KeptRichVisual(self, option_prompt(n, option, option.id == current)), id=option.id)
+            Option(KeptRichVisual(self, option_prompt(n, option, option.id == current, suggested=option.id == suggested)), id=option.id)
             for n, option in enumerate(question.options, 1)
         )
         ids = question.option_ids()
-        self.highlighted = ids.index(current) if current in ids else (0 if ids else None)
+        marked = current if current is not None else suggested
+        self.highlighted = ids.index(marked) if marked in ids else (0 if ids else None)
         self.display = bool(ids)
 
     def option_id_at(self, number: int) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -41,7 +41,7 @@ class PathPanel(Vertical):
         super().__init__(id=id)
         # The options shown, by what they say: each answer adds one, the others are kept with
         # their measured and drawn lines (see KeptRichVisual).
-        self._options: dict[tuple[str, str, str, str], Option] = {}
+        self._options: dict[tuple[str, str, str, str, bool], Option] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("No answers yet.", id="empty")
@@ -52,9 +52,10 @@ class PathPanel(Vertical):
         self.border_title = "Answers"
         self.border_subtitle = "Enter: change"
 
-    def show(self, path: Sequence[Step], pending: Sequence[Step] = (), dropped: Sequence[Step] = ()) -> None:
+    def show(self, path: Sequence[Step], pending: Sequence[Step] = (), dropped: Sequence[Step] = (), from_note: Collection[str] = ()) -> None:
+        """The path; answers in `from_note` were the note's suggestions, confirmed, and say so."""
         steps = self.query_one("#steps", OptionList)
-        self._show_steps(steps, path, pending)
+        self._show_steps(steps, path, pending, frozenset(from_note))
         if path:
             steps.highlighted = len(path) - 1
         steps.display = bool(path or pending)
@@ -64,14 +65,15 @@ class PathPanel(Vertical):
         line.update(Content(dropped_line(dropped)))
         line.display = bool(dropped)
 
-    def _show_steps(self, steps: OptionList, path: Sequence[Step], pending: Sequence[Step]) -> None:
+    def _show_steps(self, steps: OptionList, path: Sequence[Step], pending: Sequence[Step], from_note: frozenset[str]) -> None:
         """List the answered steps, then the pending ones, with the options already made for them."""
         rows = [(f"{number}.", step, False) for number, step in enumerate(path, 1)]
         rows += [("-", step, True) for step in pending]
         made, self._options = self._options, {}
         for marker, step, is_pending in rows:
-            key = (marker, step.question, step.prompt, step.label)
-            self._options[key] = made.get(key) or step_option(steps, marker, step, is_pending)
+            noted = step.question in from_note and not is_pending
+            key = (marker, step.question, step.prompt, step.label, noted)
+            self._options[key] = made.get(key) or step_option(steps, marker, step, is_pending, noted)
         # The list is laid out afresh each time (whether it needs a scrollbar depends on how its
         # options wrap beside one), which costs little now that they keep their lines.
         # One add_options, not one add_option per step: each call re-measures the whole list.
@@ -85,9 +87,12 @@ class PathPanel(Vertical):
             self.post_message(self.ChangeRequested(question_id))
 
 
-def step_option(steps: OptionList, marker: str, step: Step, pending: bool) -> Option:
-    """The option for one step: its prompt and answer; a pending step is shown but not chosen."""
+def step_option(steps: OptionList, marker: str, step: Step, pending: bool, from_note: bool = False) -> Option:
+    """The option for one step: its prompt and answer; a pending step is shown but not chosen;
+    an answer confirmed from the note says so (in words, not only colour)."""
     text = Text.assemble(clean(step.prompt), "\n", (clean(step.label), "bold"))
+    if from_note:
+        text.append(" (from the note)", style="italic")
     if pending:
         text.append(" (kept: applies when asked)", style="italic")
         return Option(KeptRichVisual(steps, step_prompt(marker, text)), id=PENDING_PREFIX + step.question, disabled=True)

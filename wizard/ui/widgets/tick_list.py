@@ -40,6 +40,7 @@ class TickList(OptionsList):
         super().__init__(id=id)
         self._question: Question | None = None
         self._ticked: set[str] = set()
+        self._suggested: set[str] = set()
 
     @property
     def chosen(self) -> tuple[str, ...]:
@@ -47,10 +48,17 @@ class TickList(OptionsList):
         question = self._question
         return tuple(i for i in question.option_ids() if i in self._ticked) if question else ()
 
-    def show(self, question: Question, current: Answer | None = None) -> None:
-        """Ask `question` with the ticks of `current` (an answer being changed), else of its default."""
+    def show(self, question: Question, current: Answer | None = None, suggested: Answer | None = None) -> None:
+        """Ask `question` with the ticks of `current` (an answer being changed), else of the
+        note's suggestion, else of its default; the options the note suggests are marked."""
         self._question = question
-        ticked = current if isinstance(current, tuple) else question.default if isinstance(question.default, list) else ()
+        self._suggested = set(suggested) if isinstance(suggested, tuple) else set()
+        if isinstance(current, tuple):
+            ticked = current
+        elif isinstance(suggested, tuple):
+            ticked = suggested
+        else:
+            ticked = question.default if isinstance(question.default, list) else ()
         self._ticked = set(ticked)
         self.clear_options()
         self.add_options(self._option(number, option.id) for number, option in enumerate(question.options, 1))
@@ -95,7 +103,8 @@ class TickList(OptionsList):
         assert self._question is not None
         option = self._question.option(option_id)
         assert option is not None
-        return Option(KeptRichVisual(self, option_prompt(number, option, current=False, ticked=option_id in self._ticked)), id=option_id)
+        prompt = option_prompt(number, option, current=False, ticked=option_id in self._ticked, suggested=option_id in self._suggested)
+        return Option(KeptRichVisual(self, prompt), id=option_id)
 
     def _confirm_prompt(self) -> Content:
         """What Enter would answer; Content, so that a label is shown as written, never as markup."""
