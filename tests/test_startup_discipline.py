@@ -166,3 +166,50 @@ def test_the_first_question_is_painted_before_pydantic_builds_a_model(tmp_path: 
     result = json.loads(out)
     assert result["first"] == {"pydantic": False, "transitions": False}  # the state machine comes with the first answer
     assert result["after"] is True and result["saved"] >= 1  # the session was written after the paint
+
+
+def test_with_a_note_the_first_question_is_painted_before_the_note_reader_loads(tmp_path: Path) -> None:
+    """`wizard --note FILE`: medspaCy (spaCy, PyRuSH) loads on a worker after the first paint;
+    the suggestions arrive once it has read the note."""
+    note = tmp_path / "note.txt"
+    note.write_text("Chronic low back pain radiating down the right leg. No trauma.\n", encoding="utf-8")
+    out = run_fresh(
+        f"""
+        import asyncio, json, os, sys
+        os.environ["WIZARD_SESSIONS_DIR"] = {str(tmp_path / "sessions")!r}
+        from textual._compositor import CompositorUpdate
+        from wizard.cli.parser import build_parser
+        from wizard.cli.ui import cmd_ui
+        from wizard.tree.loader import default_tree_path, load_tree
+        import wizard.ui.app as ui
+
+        args = build_parser().parse_args(["--note", {str(note)!r}])
+        prompt = "".join(load_tree(default_tree_path()).tree.questions[0].prompt.split())
+        events = []
+        display = ui.WizardApp._display
+
+        def watch(self, screen, renderable):
+            if isinstance(renderable, CompositorUpdate) and not events:
+                if prompt in "".join(renderable.render_segments(self.console).split()):
+                    events.append(sorted(m for m in ("medspacy", "spacy", "PyRuSH") if m in sys.modules))
+            display(self, screen, renderable)
+
+        def run(self, *a, **k):
+            async def main():
+                async with self.run_test(size=(100, 30)) as pilot:
+                    for _ in range(300):
+                        if self.suggestions is not None:
+                            break
+                        await pilot.pause(0.05)
+                    events.append(dict(self.suggestions.answers) if self.suggestions else None)
+            asyncio.run(main())
+
+        ui.WizardApp._display = watch
+        ui.WizardApp.run = run
+        cmd_ui(args)
+        print(json.dumps({{"at_paint": events[0], "suggested": events[1], "after": "medspacy" in sys.modules}}))
+        """
+    )
+    result = json.loads(out)
+    assert result["at_paint"] == []
+    assert result["suggested"]["leg_symptoms"] == "sciatica" and result["after"] is True

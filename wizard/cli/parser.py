@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", type=Path, help="tree files (default: every shipped tree)")
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--release", metavar="FY", help="check against this installed ICD-10-CM release, e.g. FY2027 (default: the one each tree names)")
+    lint.add_argument("--no-notes", action="store_true", help="do not read the case library's vignettes as notes (the structural checks only, in a fraction of the time)")
 
     icd = commands.add_parser("icd", help="the installed ICD-10-CM releases: list, import, diff", parents=[icd_dir])
     icd_actions = icd.add_subparsers(dest="icd_action", metavar="ACTION", parser_class=_Parser)

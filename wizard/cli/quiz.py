@@ -14,6 +14,9 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     from wizard.quiz import load_cases
     from wizard.tree.problems import TreeError
 
+    if getattr(args, "note", None) is not None:
+        raise CliError("trainee mode never reads a note for you: reading the note is the skill the quiz trains. Fix: leave out --note.")
+
     try:
         library = load_cases()
     except TreeError as error:

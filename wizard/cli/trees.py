@@ -22,7 +22,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     with collector_paused(keep=True):  # the process ends once the reports are printed
         for path in paths:
             try:
-                reports.append(lint_file(path, tabular, release_for))
+                reports.append(lint_file(path, tabular, release_for, read_notes=not args.no_notes))
             except LintCannotRun as error:
                 raise CliError(str(error)) from None
             except OSError as error:  # a path the system refuses to look at (too long, a loop)
@@ -39,6 +39,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
                 f"{clean(report.file)}: {status}; {report.questions} questions, {report.rules} rules, "
                 f"{count_text(report.paths)} reachable answer paths checked"
                 + (f", {report.cases} cases checked" if report.cases else "")
+                + (f", {report.notes} vignettes read as notes" if report.notes else "")
                 + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
             )
     return EXIT_PROBLEMS if any(r.errors for r in reports) else EXIT_OK

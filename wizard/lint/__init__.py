@@ -24,6 +24,7 @@ class LintReport:
     questions: int = 0
     rules: int = 0
     cases: int = 0
+    notes: int = 0  # vignettes read as notes
 
     @property
     def errors(self) -> list[Problem]:
@@ -42,6 +43,7 @@ class LintReport:
             "questions": self.questions,
             "rules": self.rules,
             "cases_checked": self.cases,
+            "vignettes_read": self.notes,
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -58,16 +60,17 @@ class LintCannotRun(Exception):
     """The file could not be read at all (missing, a folder, no permission)."""
 
 
-def lint_file(path: Path, tabular=None, release_for=None) -> LintReport:  # noqa: ANN001
+def lint_file(path: Path, tabular=None, release_for=None, read_notes: bool = True) -> LintReport:  # noqa: ANN001
     """Every check on one tree file, against ``tabular``; without it, against the release the
-    tree names as ``release_for(name)`` gives it (default: the bundled data)."""
+    tree names as ``release_for(name)`` gives it (default: the bundled data). With
+    ``read_notes``, the case library's vignettes are read as notes too (wizard.lint.notes)."""
     # Lint builds millions of small objects and no reference cycles: the cyclic collector
     # would only rescan them, again and again, as they pile up (a third of a big tree's lint).
     with collector_paused():
-        return _lint_file(path, tabular, release_for)
+        return _lint_file(path, tabular, release_for, read_notes)
 
 
-def _lint_file(path: Path, tabular=None, release_for=None) -> LintReport:  # noqa: ANN001
+def _lint_file(path: Path, tabular=None, release_for=None, read_notes: bool = True) -> LintReport:  # noqa: ANN001
     from wizard.lint.checks import code_problems, findings_problems, path_findings
 
     shown = display_path(path)
@@ -95,6 +98,11 @@ def _lint_file(path: Path, tabular=None, release_for=None) -> LintReport:  # noq
 
     problems, report.cases = case_problems(loaded, tabular)
     report.problems += problems
+    if read_notes:
+        from wizard.lint.notes import note_problems
+
+        problems, report.notes = note_problems(loaded)
+        report.problems += problems
     return report
 
 

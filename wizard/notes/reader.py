@@ -74,21 +74,22 @@ def targets(tree: Tree) -> list[Target]:
     return found
 
 
-# Pipelines by tree (the tree itself is kept beside its pipeline: an id alone could be reused).
-_PIPELINES: dict[int, tuple[Tree, Any, list[Target]]] = {}
+# Pipelines by the cues they find: a tree loaded again (lint loads each time) reuses its own.
+_PIPELINES: dict[tuple[Target, ...], Any] = {}
 _LOCK = threading.Lock()
 
 
 def load_pipeline(tree: Tree) -> tuple[Any, list[Target]]:
-    """The medspaCy pipeline for a tree's cues (built once per tree), and its targets by label."""
+    """The medspaCy pipeline for a tree's cues (built once per set of cues), and its targets by label."""
+    tree_targets = targets(tree)
+    key = tuple(tree_targets)
     with _LOCK:
-        found = _PIPELINES.get(id(tree))
-        if found is None or found[0] is not tree:
+        nlp = _PIPELINES.get(key)
+        if nlp is None:
             nlp = _new_pipeline()
-            tree_targets = targets(tree)
             _add_targets(nlp, tree_targets)
-            found = _PIPELINES[id(tree)] = (tree, nlp, tree_targets)
-        return found[1], found[2]
+            _PIPELINES[key] = nlp
+        return nlp, tree_targets
 
 
 def _new_pipeline() -> Any:

@@ -1,0 +1,75 @@
+"""Lint of a tree's cues on real notes: every vignette of its case library read as a note.
+
+The cues' syntax is checked when the tree loads (wizard.tree.schema); here each vignette goes
+through the reader (wizard.notes), and a suggestion that is not the case's answer is reported
+as a warning naming the words that suggested it: either the vignette says something other
+than its answers, or a cue reads it wrong. A tree without cues is not read; without medspaCy
+(the `notes` extra) lint says so once and checks the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wizard.tree.problems import Problem, TreeError, display_path
+
+if TYPE_CHECKING:
+    from wizard.tree.loader import LoadedTree
+
+
+def has_cues(loaded: LoadedTree) -> bool:
+    tree = loaded.tree
+    return any(q.cues or (q.read is not None and (q.read.subject or q.read.denied)) for q in tree.questions)
+
+
+def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
+    """Warnings for vignettes the reader reads against their answers, and how many were read."""
+    from wizard.lint.cases import case_files_for
+    from wizard.notes import NotesUnavailable
+    from wizard.quiz.cases import load_case_file
+
+    if not has_cues(loaded):
+        return [], 0
+    from wizard.notes.prefill import prefill
+    from wizard.notes.reader import read_note
+
+    tree = loaded.tree
+    problems: list[Problem] = []
+    read = 0
+    for path in case_files_for(loaded):
+        shown = display_path(path)
+        try:
+            library = load_case_file(path)
+        except TreeError:
+            continue  # the case lint reports it
+        if library.tree != tree.tree.id:
+            continue
+        for index, case in enumerate(library.case):
+            try:
+                found = prefill(tree, read_note(tree, case.vignette))
+            except NotesUnavailable as error:
+                return [Problem(display_path(loaded.path), "", f"the vignettes were not read as notes: {error}", kind="warning")], read
+            read += 1
+            for question, answer in case.answers.items():
+                suggested = found.answers.get(question)
+                if suggested is None or _same(suggested, answer):
+                    continue
+                words = "; ".join(f'"{e.quote}"' for e in found.evidence_for(question)[:2])
+                problems.append(
+                    Problem(
+                        shown,
+                        f"case[{index}] ({case.id}).vignette",
+                        f"the note reads {question} = {_shown(suggested)} from {words}, but the case answers {_shown(answer)}.",
+                        fix=f"reword the vignette to say what the case answers, or correct the cues of '{question}' in the tree.",
+                        kind="warning",
+                    )
+                )
+    return problems, read
+
+
+def _same(a: object, b: object) -> bool:
+    return (tuple(a) if isinstance(a, (list, tuple)) else a) == (tuple(b) if isinstance(b, (list, tuple)) else b)
+
+
+def _shown(answer: object) -> str:
+    return "[" + ", ".join(answer) + "]" if isinstance(answer, (list, tuple)) else str(answer)
