@@ -18,21 +18,22 @@ from collections.abc import Callable
 
 from bench.common import REPO, Row, compile_bytecode, table
 
-MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory", "import")
+MEASURES = ("startup", "headless", "keys", "lint", "scale", "memory", "import", "notes")
 
 
 def measures(runs: int) -> dict[str, Callable[[], list[Row]]]:
-    from bench import keys, scale, startup
+    from bench import keys, notes, scale, startup
     from bench import runs as cli
 
     return {
         "startup": lambda: [startup.measure_startup(runs)],
         "headless": lambda: [cli.measure_headless(runs), cli.measure_headless_uncached(runs)],
         "keys": lambda: keys.measure_keys(runs),
-        "lint": lambda: [cli.measure_lint(runs)],
+        "lint": lambda: cli.measure_lint(runs),
         "scale": lambda: scale.measure_scale(max(3, runs // 2)),
         "memory": lambda: [startup.measure_memory(max(3, runs // 2))],
         "import": lambda: cli.measure_import(3),
+        "notes": lambda: [*notes.measure_reading(max(3, runs // 2)), notes.measure_keys_while_loading(max(3, runs // 2))],
     }
 
 

@@ -27,7 +27,9 @@ from bench.terminal import squeeze
 SIZE = (100, 30)
 
 
-async def _run_case(samples: list[float], results: list[float]) -> None:
+async def _run_case(samples: list[float], results: list[float], note: str | None = None) -> None:
+    """With `note`, the app reads it from the start (wizard --note): the keys are pressed while
+    medspaCy loads on its worker, and only the samples taken while it loads are kept."""
     from textual._compositor import CompositorUpdate
 
     from bench.common import TREE
@@ -35,7 +37,7 @@ async def _run_case(samples: list[float], results: list[float]) -> None:
     from wizard.tree import load_tree
     from wizard.ui.app import WizardApp
 
-    app = WizardApp(load_tree(TREE))
+    app = WizardApp(load_tree(TREE), note_text=note)
     frames: list[tuple[float, bytes]] = []
     display = app._display
 
@@ -59,10 +61,14 @@ async def _run_case(samples: list[float], results: list[float]) -> None:
             seen = len(frames)
             start = time.perf_counter()
             await pilot.press(last)
+            loading = app.note_reading
+            if note is not None and (not loading or app.engine.current is None):
+                continue  # only keypresses while the reader loads are measured (a toast may hide the result)
             for _ in range(500):
                 shown = next((at for at, text in frames[seen:] if wanted in text), None)
                 if shown is not None:
-                    (samples if app.engine.current is not None else results).append(shown - start)
+                    if note is None or loading:
+                        (samples if app.engine.current is not None else results).append(shown - start)
                     break
                 await pilot.pause(0.01)
             else:
@@ -88,10 +94,12 @@ def measure_keys(rounds: int) -> list[Row]:
 
 
 def main() -> int:
-    """One round: print [question samples, result samples] as JSON."""
+    """One round: print [question samples, result samples] as JSON (with --note FILE: the
+    samples taken while the note reader loads)."""
+    note = open(sys.argv[2], encoding="utf-8").read() if sys.argv[1:2] == ["--note"] else None
     questions: list[float] = []
     results: list[float] = []
-    asyncio.run(_run_case(questions, results))
+    asyncio.run(_run_case(questions, results, note))
     print(json.dumps([questions, results]))
     return 0
 
