@@ -64,7 +64,7 @@ def test_a_negated_sign_states_red_flags_none_and_a_rule_out_states_suspected() 
     assert suggest("Rule out spinal malignancy given night pain.").answers["red_flags"] == "suspected"
     assert suggest("Assessment: cauda equina syndrome, confirmed on MRI.").answers["red_flags"] == "confirmed"
     # "no red flags" beside a rule-out is the rule-out: an absence yields to what is suspected.
-    assert suggest("No red flags except night pain; rule out malignancy.").answers["red_flags"] == "suspected"
+    assert suggest("No red flags except night pain; rule out a spinal malignancy.").answers["red_flags"] == "suspected"
 
 
 def test_signs_documented_are_the_set_and_signs_only_denied_are_none_of_them() -> None:

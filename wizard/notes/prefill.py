@@ -5,7 +5,7 @@ The rules (each a test in tests/test_notes.py):
 * An affirmed cue of an option supports that option; an affirmed cue of the question's
   subject supports `read.affirmed`. A negated, possible or historical mention supports what
   the question's `read` says for it (an option, or `keep`: as if affirmed), else nothing.
-  A `read.denied` cue supports `read.negated` when it is negated, and nothing otherwise.
+  A `read.denied` cue supports its option when it is negated, and nothing otherwise.
   Family and hypothetical mentions never support anything.
 * Options the note states together make the option `read.combine` names for them; a
   `read.fallback` option counts only when no other option is supported.
@@ -165,8 +165,7 @@ def _stated(question: Question, mention: Mention) -> Answer | None:
         spec = question.number
         own = mention.number if spec is not None and mention.number is not None and spec.min <= mention.number <= spec.max else None
     elif target.kind == DENIED:
-        negated = question.read.negated if question.read is not None else None
-        return negated if mention.context == NEGATED and negated != KEEP else None
+        return target.option if mention.context == NEGATED else None
     else:
         own = None
     if own is None:

@@ -74,7 +74,7 @@ def targets(tree: Tree) -> list[Target]:
                 found += [Target(OPTION, question.id, key, cue) for cue in cues]
         if question.read is not None:
             found += [Target(SUBJECT, question.id, None, cue) for cue in question.read.subject]
-            found += [Target(DENIED, question.id, None, cue) for cue in question.read.denied]
+            found += [Target(DENIED, question.id, option, cue) for option, cues in question.read.denied.items() for cue in cues]
     for item in tree.checklist:
         found += [Target(CHECKLIST, item.id, None, cue) for cue in item.cues]
     return found
@@ -106,7 +106,8 @@ def _new_pipeline() -> Any:
         raise NotesUnavailable(f"reading a note needs medspaCy, which is not installed. Fix: {INSTALL_HINT}") from None
     _register_components()
     nlp = _blank_nlp()
-    nlp.add_pipe("sentencizer")
+    # Semicolons end a clause with its own assertion in clinic notes ("no fever; weight loss").
+    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", ";"]})
     nlp.add_pipe(LINE_BREAKS)
     # Spans in a group rather than doc.ents: cues of different questions may overlap.
     nlp.add_pipe("medspacy_target_matcher", config={"result_type": "group", "prune": False, "span_group_name": SPANS})
@@ -135,7 +136,11 @@ def _context_rules() -> list[Any]:
         ConTextRule("w/wo", "NEGATED_EXISTENCE", direction="PSEUDO", pattern=[{"LOWER": {"IN": ["w/wo", "with/without"]}}]),
         *(
             ConTextRule(phrase, "HYPOTHETICAL", direction="FORWARD")
-            for phrase in ("call at once for", "call immediately for", "call for", "call if", "seek care for", "seek care if", "seek urgent care for", "return precautions", "warning signs", "watch for", "precautions for")
+            for phrase in (
+                "call at once for", "call immediately for", "call for", "call if", "seek care for", "seek care if", "seek urgent care for",
+                "return precautions", "warning signs", "watch for", "precautions for", "to the ED", "to the ER", "to the emergency department",
+                "ED precautions", "ER precautions", "come back if", "come back for",
+            )
         ),
         ConTextRule("years ago", "HISTORICAL", direction="BACKWARD", pattern=[{"LIKE_NUM": True}, {"LOWER": {"IN": ["year", "years", "yr", "yrs"]}}, {"LOWER": "ago"}], max_scope=8),
         ConTextRule("resolved", "HISTORICAL", direction="BACKWARD", pattern=[{"LOWER": {"IN": ["resolved", "healed", "recovered"]}}], max_scope=8),

@@ -117,7 +117,7 @@ class NoteReading(Record):
 
     __slots__ = ("subject", "denied", "affirmed", "negated", "possible", "historical", "fallback", "combine")
     subject: list[str]
-    denied: list[str]
+    denied: dict[str, list[str]]
     affirmed: str | None
     negated: str | None
     possible: str | None

@@ -97,9 +97,9 @@ class NoteReading(Strict):
     """
 
     subject: list[Cue] = Field(default_factory=list)
-    # Words whose denial states `negated` ("no saddle anaesthesia": red flags none), while
-    # their other mentions state nothing (a sign found does not confirm a red flag).
-    denied: list[Cue] = Field(default_factory=list)
+    # By option: words whose denial states that option ("no saddle anaesthesia": red flags
+    # none), while their other mentions state nothing (a sign found confirms no red flag).
+    denied: dict[str, list[Cue]] = Field(default_factory=dict)
     affirmed: str | None = None
     negated: str | None = None
     possible: str | None = None
@@ -169,10 +169,9 @@ class Question(Strict):
         read = self.read
         if read.subject and read.affirmed is None:
             raise ValueError("read.subject names the question's subject, so read.affirmed must say which option an affirmed mention states")
-        if read.denied and read.negated is None:
-            raise ValueError("read.denied names words whose denial states an answer, so read.negated must say which option")
         named = [(f"read.{name}", getattr(read, name), name != "affirmed") for name in ("affirmed", "negated", "possible", "historical")]
         named += [("read.fallback", option, False) for option in read.fallback]
+        named += [(f"read.denied.{option}", option, False) for option in read.denied]
         for option, parts in read.combine.items():
             named += [(f"read.combine.{option}", name, False) for name in [option, *parts]]
             if len(parts) < 2:
