@@ -38,6 +38,12 @@ class WalkHost(EngineMoves):
     def _moved(self) -> None:
         self._after_move()
 
+    # The quiz never reads a note for the trainee, who learns to read it (QuestionScreen asks).
+    suggestions = None
+
+    def suggestion_for(self, question_id: str) -> tuple[None, list[Any], None]:
+        return None, [], None
+
     def end_change(self) -> None:
         self._moved()
 
