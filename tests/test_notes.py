@@ -217,7 +217,7 @@ def test_run_with_a_note_asks_for_the_first_open_question_and_the_file_wins(tmp_
         ("   \n\t\n", "is empty"),
         (b"\x00\x01binary\x00", "is binary"),
         (b"caf\xe9 latin-1 note", "is not UTF-8 text"),
-        ("x" * (1024 * 1024 + 1), "too big for a provider's note"),
+        ("x" * (1024 * 1024 + 1), "too big for a note file"),
     ],
     ids=["empty", "blank", "binary", "not utf-8", "over 1 MB"],
 )

@@ -56,17 +56,14 @@ MAX_ANSWERS_BYTES = 1024 * 1024  # an answers file is a few lines
 def read_answers(path: Path) -> dict[str, object]:
     import tomllib  # answers files are read by `run` only, not on the UI's way to its first question
 
-    from wizard.tree.loader import TooBig, read_bounded
+    from wizard.tree.loader import FileRefused, read_named_file
 
     try:
-        data = tomllib.loads(read_bounded(path, MAX_ANSWERS_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such answers file. Fix: give the path of a TOML file with an [answers] table.") from None
-    except TooBig:
-        raise CliError(f"{path}: is over {MAX_ANSWERS_BYTES // 1024} KiB, too big for an answers file. Fix: give the TOML file with the [answers] table.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error.__class__.__name__
-        raise CliError(f"{path}: cannot be read ({reason}). Fix: give a readable UTF-8 TOML file.") from None
+        data = tomllib.loads(read_named_file(path, MAX_ANSWERS_BYTES, "answers file", "the path of a TOML file with an [answers] table").decode("utf-8"))
+    except FileRefused as error:
+        raise CliError(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise CliError(f"{path}: is not UTF-8 text (byte {error.start:,}). Fix: give a readable UTF-8 TOML file.") from None
     except tomllib.TOMLDecodeError as error:
         raise CliError(f"{path}: TOML syntax error: {error}. Fix: correct the syntax at that line.") from None
     except RecursionError:

@@ -16,17 +16,12 @@ MAX_NOTE_BYTES = 1024 * 1024
 
 def read_note_file(path: Path) -> str:
     """The text of a note file; NoteError with the file and the fix when it cannot be one."""
-    from wizard.tree.loader import TooBig, read_bounded
+    from wizard.tree.loader import FileRefused, read_named_file
 
     try:
-        data = read_bounded(path, MAX_NOTE_BYTES)
-    except FileNotFoundError:
-        raise NoteError(f"{path}: no such note file. Fix: give the path of the provider's note as a text file.") from None
-    except TooBig:
-        raise NoteError(f"{path}: is over {MAX_NOTE_BYTES // 1024} KiB, too big for a provider's note. Fix: give the note of this encounter only.") from None
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "strerror", None) or error.__class__.__name__
-        raise NoteError(f"{path}: cannot be read ({reason}). Fix: give a readable text file.") from None
+        data = read_named_file(path, MAX_NOTE_BYTES, "note file", "the note of this encounter as a text file")
+    except FileRefused as error:
+        raise NoteError(str(error)) from None
     return note_text(data, str(path))
 
 

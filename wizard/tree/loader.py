@@ -127,6 +127,26 @@ class TooBig(OSError):
     """A file over the size its reader accepts."""
 
 
+class FileRefused(ValueError):
+    """A file named by the user that cannot be read as one of its kind; the message says why and the fix."""
+
+
+def read_named_file(path: Path, limit: int, what: str, give: str) -> bytes:
+    """The bytes of a file the user named (an answers file, a note file), or FileRefused saying
+    that there is no such `what`, that it is too big for one, or unreadable, and to `give` the
+    right one."""
+    article = "an" if what[:1] in "aeiou" else "a"
+    try:
+        return read_bounded(path, limit)
+    except FileNotFoundError:
+        raise FileRefused(f"{path}: no such {what}. Fix: give {give}.") from None
+    except TooBig:
+        raise FileRefused(f"{path}: is over {limit // 1024} KiB, too big for {article} {what}. Fix: give {give}.") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or error.__class__.__name__
+        raise FileRefused(f"{path}: cannot be read ({reason}). Fix: give {give}, readable.") from None
+
+
 def read_bounded(path: Path, limit: int) -> bytes:
     """The bytes of a file named on the command line, refused when over limit.
 
