@@ -22,13 +22,13 @@ from wizard.quiz import load_cases
 from wizard.quiz.progress import ProgressFile
 from wizard.quiz.run import Order, QuizRun
 from wizard.tree import default_tree_path, load_tree
-from wizard.ui.quiz_app import QuizApp, run_quiz
+from wizard.ui.quiz.app import QuizApp, run_quiz
 from wizard.ui.screens.help import HelpScreen
-from wizard.ui.screens.quiz_case import QuizCaseScreen
-from wizard.ui.screens.quiz_feedback import QuizFeedbackScreen
-from wizard.ui.screens.quiz_help import QuizHelpScreen
-from wizard.ui.screens.quiz_summary import QuizSummaryScreen
-from wizard.ui.screens.quiz_walk import QuizWalkScreen
+from wizard.ui.quiz.case import QuizCaseScreen
+from wizard.ui.quiz.feedback import QuizFeedbackScreen
+from wizard.ui.quiz.help import QuizHelpScreen
+from wizard.ui.quiz.summary import QuizSummaryScreen
+from wizard.ui.quiz.walk import QuizWalkScreen
 from wizard.ui.widgets.code_entry import CodeEntry, CompletionList, read_entry
 
 SIZE = (100, 30)
@@ -297,7 +297,7 @@ async def test_a_progress_file_that_cannot_be_written_is_said_and_the_quiz_goes_
 
 
 def test_the_quiz_ui_module_loads_no_icd_data_before_its_first_screen() -> None:
-    code = "import sys, wizard.ui.quiz_app; print(sorted(m for m in sys.modules if m.startswith('wizard.icd')))"
+    code = "import sys, wizard.ui.quiz.app; print(sorted(m for m in sys.modules if m.startswith('wizard.icd')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -30,11 +30,11 @@ from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.screens.help import HelpScreen
 from wizard.ui.signals import exit_on_signals
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.screens.quiz_case import QuizCaseScreen
-from wizard.ui.screens.quiz_feedback import QuizFeedbackScreen
-from wizard.ui.screens.quiz_help import QuizHelpScreen
-from wizard.ui.screens.quiz_summary import QuizSummaryScreen
-from wizard.ui.screens.quiz_walk import QuizWalkScreen
+from wizard.ui.quiz.case import QuizCaseScreen
+from wizard.ui.quiz.feedback import QuizFeedbackScreen
+from wizard.ui.quiz.help import QuizHelpScreen
+from wizard.ui.quiz.summary import QuizSummaryScreen
+from wizard.ui.quiz.walk import QuizWalkScreen
 from wizard.ui.widgets.code_entry import CodeEntry
 
 EXIT_OK = 0
@@ -43,7 +43,7 @@ EXIT_OK = 0
 class QuizApp(IcdLoading, App[int]):
     """One quiz run over a tree's cases; the QuizRun is the truth, screens render it."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "../app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", key_display="F1", id="help", tooltip="How the quiz works, and every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; every graded case is saved already"),

@@ -20,11 +20,11 @@ from wizard.quiz.cases import Case
 from wizard.quiz.grading import Feedback, Grade
 from wizard.quiz.run import AnswerDifference, Graded
 from wizard.ui.screens import BREAKPOINTS, layout_class
-from wizard.ui.screens.quiz_case import note_content
+from wizard.ui.quiz.case import note_content
 from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+    from wizard.ui.quiz.app import QuizApp
 
 # Written words beside the colours, so no mark relies on colour alone.
 KIND_LABEL = {"missing": "MISSING", "extra": "EXTRA", "invalid": "INVALID", "order": "ORDER"}
@@ -117,7 +117,7 @@ def answers_text(differences: list[AnswerDifference]) -> Table | Text:
 
 
 class QuizFeedbackScreen(Screen[None]):
-    CSS_PATH = "quiz_feedback.tcss"
+    CSS_PATH = "feedback.tcss"
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     BINDINGS = [
         Binding("enter,n", "next_case", "Next case", key_display="Enter", id="next_case", tooltip="The next case; after the last one, the run's score"),

@@ -18,7 +18,7 @@ from wizard.quiz.run import QuizRun
 from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+    from wizard.ui.quiz.app import QuizApp
 
 
 def total_line(run: QuizRun) -> Content:
@@ -53,7 +53,7 @@ def topics_text(run: QuizRun) -> Content:
 
 
 class QuizSummaryScreen(Screen[None]):
-    CSS_PATH = "quiz_summary.tcss"
+    CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("r", "new_run", "New run", id="new_run", tooltip="The same cases again, from the first"),
         Binding("q", "app.quit", "Quit", show=False, id="quit_key", tooltip="Quit; every graded case is saved already"),

@@ -17,7 +17,7 @@ from wizard.ui.widgets.code_entry import CodeEntry
 from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+    from wizard.ui.quiz.app import QuizApp
 
 # A section name at the start of a line of the note: "HPI:", "Exam:", "Imaging:".
 SECTION_MAX = 20
@@ -38,7 +38,7 @@ def note_content(vignette: str) -> Content:
 class QuizCaseScreen(Screen[None]):
     """Shows one case; the codes typed are checked as they come and graded on Enter."""
 
-    CSS_PATH = "quiz_case.tcss"
+    CSS_PATH = "case.tcss"
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     BINDINGS = [
         Binding("ctrl+t", "walk", "Walk the tree", id="walk_tree", tooltip="Answer the tree's questions instead; the codes it ends with are graded"),
