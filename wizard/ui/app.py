@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +23,7 @@ from wizard.engine.engine import Engine, Step
 from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
+from wizard.ui.base import BaseApp, KeySections, run_to_exit
 from wizard.ui.encounters import EncounterActions
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
@@ -30,7 +31,6 @@ from wizard.ui.moves import EngineMoves
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.signals import exit_on_signals
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from wizard.ui.screens.result import ResultScreen
     from wizard.ui.session_link import Resumed
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_USAGE = 2
 # After an answer is painted, the collector's full pass is run at once unless more than this
 # many passes over its middle generation are still to come before Python would run it itself.
 FULL_PASS_HEADROOM = 5
@@ -52,7 +52,7 @@ def palette_commands() -> type[Provider]:
     return WizardCommands
 
 
-class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[int]):
+class WizardApp(EncounterActions, OutputActions, EngineMoves, BaseApp):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     # The question screen's styles (all under `QuestionScreen`) load with the app's, and the
@@ -134,8 +134,6 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
     def on_mount(self) -> None:
         self._show_tree_title()
         self.show_release_status()
-        if not self.is_headless:
-            exit_on_signals(self)
         if self._relay is not None:
             self._relay.start()
             self.call_after_refresh(self._relay.go)
@@ -144,8 +142,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             self.notify(self._tree_changed, title="Tree changed", severity="warning", timeout=30)
         if self._notices:
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
-        if self.icd_loading:
-            self.call_after_refresh(self.load_tabular)
+        self.start(load_icd=self.icd_loading)
         # The engine makes its state machine at the first move; made now, while the first
         # question is read, it is not part of the first answer's time.
         self.call_after_refresh(lambda: self.engine.machine)
@@ -385,19 +382,16 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
 
     # -- help, theme ---------------------------------------------------------------------
 
-    def binding_sections(self) -> list[tuple[str, Iterable[BindingType]]]:
-        """Where each set of bindings applies, for the help screen (built from the classes)."""
+    def binding_sections(self) -> KeySections:
+        """Where each set of bindings applies, for the help screen."""
         from wizard.ui.screens.confirm import ConfirmScreen
         from wizard.ui.screens.export import ExportScreen
-        from wizard.ui.screens.help import HelpScreen
         from wizard.ui.screens.prompt import PromptScreen
         from wizard.ui.screens.result import ResultScreen
         from wizard.ui.screens.sessions import SessionsScreen
         from wizard.ui.widgets.tick_list import TickList
 
-        everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]
-        return [
-            ("Everywhere", everywhere),
+        return self.key_sections(
             ("Question", QuestionScreen.BINDINGS),
             ("List to tick (several answers)", TickList.BINDINGS),
             ("Result", ResultScreen.BINDINGS),
@@ -405,8 +399,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, EngineMoves, App[in
             ("Export", ExportScreen.BINDINGS),
             ("Switch tree", PromptScreen.BINDINGS),
             ("Saved sessions", SessionsScreen.BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
+        )
 
     def action_help(self) -> None:
         question = self.engine.current
@@ -458,5 +451,4 @@ def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = No
         date_of_service=getattr(args, "date_of_service", None),
         icd_dir=getattr(args, "icd_dir", None),
     )
-    code = app.run()
-    return EXIT_OK if code is None else int(code)
+    return run_to_exit(app)
