@@ -23,7 +23,7 @@ from wizard.engine.engine import Engine, Step
 from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
-from wizard.ui.base import BaseApp, KeySections, run_to_exit
+from wizard.ui.base import CommonApp, KeySections, run_to_exit
 from wizard.ui.encounters import EncounterActions
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
@@ -52,7 +52,7 @@ def palette_commands() -> type[Provider]:
     return WizardCommands
 
 
-class WizardApp(EncounterActions, OutputActions, EngineMoves, BaseApp):
+class WizardApp(EncounterActions, OutputActions, EngineMoves, CommonApp, App[int]):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     # The question screen's styles (all under `QuestionScreen`) load with the app's, and the

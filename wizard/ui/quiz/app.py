@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -25,7 +26,7 @@ from wizard.quiz.progress import Attempt, ProgressError, ProgressFile, new_run_i
 from wizard.quiz.run import DEFAULT_COUNT, Graded, Order, QuizRun, answer_differences, plan
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
-from wizard.ui.base import BaseApp, KeySections, run_to_exit
+from wizard.ui.base import CommonApp, KeySections, run_to_exit
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.quiz.case import QuizCaseScreen
 from wizard.ui.quiz.feedback import QuizFeedbackScreen
@@ -37,7 +38,7 @@ from wizard.ui.screens.question import QuestionScreen
 from wizard.ui.widgets.code_entry import CodeEntry
 
 
-class QuizApp(BaseApp):
+class QuizApp(CommonApp, App[int]):
     """One quiz run over a tree's cases; the QuizRun is the truth, screens render it."""
 
     CSS_PATH = "../app.tcss"

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from wizard.quiz.cases import Case
-from wizard.ui.quiz.screen import QuizScreen
+from wizard.ui.quiz.frame import QuizFrame
 from wizard.ui.widgets.code_entry import CodeEntry
 
 # A section name at the start of a line of the note: "HPI:", "Exam:", "Imaging:".
@@ -30,7 +31,7 @@ def note_content(vignette: str) -> Content:
     return Content("\n").join(lines)
 
 
-class QuizCaseScreen(QuizScreen):
+class QuizCaseScreen(QuizFrame, Screen[None]):
     """Shows one case; the codes typed are checked as they come and graded on Enter."""
 
     CSS_PATH = "case.tcss"

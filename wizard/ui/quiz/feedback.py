@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from wizard.quiz.cases import Case
 from wizard.quiz.grading import Feedback, Grade
 from wizard.quiz.run import AnswerDifference, Graded
 from wizard.ui.quiz.case import note_content
-from wizard.ui.quiz.screen import QuizScreen
+from wizard.ui.quiz.frame import QuizFrame
 
 # Written words beside the colours, so no mark relies on colour alone.
 KIND_LABEL = {"missing": "MISSING", "extra": "EXTRA", "invalid": "INVALID", "order": "ORDER"}
@@ -113,7 +114,7 @@ def answers_text(differences: list[AnswerDifference]) -> Table | Text:
     return marked_list(rows, "Every answer matched what the note documents.")
 
 
-class QuizFeedbackScreen(QuizScreen):
+class QuizFeedbackScreen(QuizFrame, Screen[None]):
     CSS_PATH = "feedback.tcss"
     BINDINGS = [
         Binding("enter,n", "next_case", "Next case", key_display="Enter", id="next_case", tooltip="The next case; after the last one, the run's score"),

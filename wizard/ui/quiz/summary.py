@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Static
 
 from wizard.quiz.run import QuizRun
-from wizard.ui.quiz.screen import QuizScreen
+from wizard.ui.quiz.frame import QuizFrame
 
 
 def total_line(run: QuizRun) -> Content:
@@ -46,7 +47,7 @@ def topics_text(run: QuizRun) -> Content:
     return Content.assemble(("Topics to review: ", "bold"), listed)
 
 
-class QuizSummaryScreen(QuizScreen):
+class QuizSummaryScreen(QuizFrame, Screen[None]):
     CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("r", "new_run", "New run", id="new_run", tooltip="The same cases again, from the first"),

@@ -2,17 +2,19 @@
 the footer with the keys at the bottom, and from the first frame the layout class for the
 terminal's width (wizard.ui.screens.layout_class).
 
-A screen composes its body in `compose_body`. The wizard's screens (WizardScreen) share one
-body: a main column (#main) and a side panel beside it, or under it when the terminal is narrow.
+A screen takes the frame as a mixin before Screen, `class ResultScreen(WizardFrame, Screen[None])`,
+and composes its body in `compose_body`. (A mixin, not a Screen subclass: Textual sets up each
+subclass of its classes at import, a third of a millisecond each, and the question screen is on
+the way to the first paint.) The wizard's screens (WizardFrame) share one body: a main column
+(#main) and a side panel beside it, or under it when the terminal is narrow.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
 
 from wizard.ui.screens import BREAKPOINTS, layout_class
@@ -22,15 +24,16 @@ if TYPE_CHECKING:
     from wizard.ui.app import WizardApp
 
 
-class FramedScreen(Screen[None]):
+class Frame:
     """The title bar, `compose_body`, then the footer (unless FOOTER is False: a screen that
     mounts it later, as the question screen does after the first paint)."""
 
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
     FOOTER: ClassVar[bool] = True
+    app: Any  # the Screen's
 
     def __init__(self) -> None:
-        super().__init__(classes=layout_class())
+        super().__init__(classes=layout_class())  # type: ignore[call-arg]  # Screen's
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -44,7 +47,7 @@ class FramedScreen(Screen[None]):
         raise NotImplementedError
 
 
-class WizardScreen(FramedScreen):
+class WizardFrame(Frame):
     """A screen of the wizard's app: the main column (a MAIN container, #main, filled by
     `compose_main`) beside `side_panel`; it reads the engine and answers through `wizard`."""
 

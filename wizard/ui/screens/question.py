@@ -10,13 +10,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
 from wizard.engine.engine import AnswerError
 from wizard.text import clean
 from wizard.tree.models import Answer, Question
-from wizard.ui.screens.frame import WizardScreen
+from wizard.ui.screens.frame import WizardFrame
 from wizard.ui.widgets.options import MAX_NUMBERED, OptionsList
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def choose_bindings() -> list[Binding]:
     return [first, *rest]
 
 
-class QuestionScreen(WizardScreen):
+class QuestionScreen(WizardFrame, Screen[None]):
     CSS_PATH = "question.tcss"
     FOOTER = False  # mounted just after the first paint (_complete)
     BINDINGS = [

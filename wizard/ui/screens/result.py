@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Static
 
 from wizard.engine.result import CodeLine, Result
 from wizard.text import clean
 from wizard.tree.models import Tree
-from wizard.ui.screens.frame import WizardScreen
+from wizard.ui.screens.frame import WizardFrame
 from wizard.ui.widgets.code_panel import ERROR_PREFIX, STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
@@ -104,7 +105,7 @@ def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Group:
     return Group(*parts)
 
 
-class ResultScreen(WizardScreen):
+class ResultScreen(WizardFrame, Screen[None]):
     CSS_PATH = "result.tcss"
     MAIN = VerticalScroll  # the report scrolls as a whole
     BINDINGS = [

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from wizard.ui.screens.frame import FramedScreen
+from wizard.ui.screens.frame import Frame
 
 if TYPE_CHECKING:
     from wizard.ui.quiz.app import QuizApp
 
 
-class QuizScreen(FramedScreen):
-    """The title bar, the screen's body (`compose_body`) and the footer; `quiz` is the app."""
+class QuizFrame(Frame):
+    """The title bar, the screen's body (`compose_body`) and the footer; `quiz` is the app.
+    A mixin before Screen: `class QuizCaseScreen(QuizFrame, Screen[None])`."""
 
     @property
     def quiz(self) -> QuizApp:
