@@ -9,7 +9,7 @@ bench.keys` prints one round's samples), as the app runs once per launch. Pilot 
 frame into terminal output; the benchmark does that step itself, so each sample covers what
 a real terminal costs: from the key event handed to the app to the first frame, encoded
 for the terminal, that shows the next question's prompt (or, after the last answer, the
-result's last code). Pilot's own waits for idleness come after that instant and are not
+result's status line). Pilot's own waits for idleness come after that instant and are not
 counted.
 """
 

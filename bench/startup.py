@@ -66,9 +66,17 @@ def case_keys() -> list[tuple[str, str]]:
         keys = f"{answer}\r" if isinstance(answer, int) else str(question.option_ids().index(answer) + 1)
         engine.answer(answer)
         after = engine.current
-        # The start of the next prompt (a long one wraps), or the last code on the result.
-        steps.append((keys, "".join(after.prompt.split())[:24] if after else engine.result().code_list[-1]))
+        # The start of the next prompt (a long one wraps), or the result's status line, which
+        # only the result screen shows (its last code can be below the fold at 100x30).
+        steps.append((keys, "".join(after.prompt.split())[:24] if after else result_line(engine)))
     return steps
+
+
+def result_line(engine) -> str:  # noqa: ANN001
+    """The result screen's status line for a tree that ended with codes (after its bold
+    "Complete.", which the terminal output splits from the rest with a style change)."""
+    count = len(engine.result().code_list)
+    return f"{count} code{'s' if count != 1 else ''} in reporting order."
 
 
 def peak_memory(argv: list[str], first: list[str], steps: list[tuple[str, str]], quit_keys: str) -> float:

@@ -1,6 +1,7 @@
-"""Helpers for the UI tests (imported by tests/test_ui_*.py): the demo tree, a fake ICD
-describer with stable descriptions, a recorder that remembers its calls, and a driver that
-answers questions by pressing keys the way a clinician would."""
+"""Helpers for the UI tests of both apps (imported by tests/test_ui_*.py): the demo tree, a fake
+ICD describer with stable descriptions, a recorder that remembers its calls, a driver that
+answers questions by pressing keys the way a clinician would, the text a screen shows, and the
+command palette."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from textual.app import App
 from textual.pilot import Pilot
 
 from wizard.engine.engine import Engine
@@ -135,6 +137,23 @@ def plain(widget: object) -> str:
     console = Console(width=200, file=io.StringIO(), color_system=None)
     console.print(content)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def shown_text(app: App, selector: str) -> str:  # type: ignore[type-arg]
+    """The text of a Static on the app's screen, each run of spaces and line breaks as one space."""
+    from textual.widgets import Static
+
+    return " ".join(plain(app.screen.query_one(selector, Static)).split())
+
+
+async def run_command(pilot: Pilot, words: str) -> None:
+    """Open the command palette, type `words` and run the command it finds first."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def settle(app: WizardApp) -> None:

@@ -1,8 +1,9 @@
 """The ICD-10-CM module: FY2026 descriptions and billable flags, 7th characters, Excludes1
 with inheritance, code references in notes, the data file's reproducibility and lazy loading.
 
-Expected values are the official FY2026 tabular (April 1 2026), as extracted in
-/work/shared/reference/lbp-coding-reference.md sections 2 and 2.1.
+Expected values are the official FY2026 tabular (April 1 2026): the tabular XML that
+simple_icd_10_cm ships, from which scripts/build_icd_data.py builds wizard/icd/data; each code's
+title and notes can be read there, or in the CDC/CMS FY2026 tabular at that code.
 """
 
 from __future__ import annotations

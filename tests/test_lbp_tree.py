@@ -1,4 +1,4 @@
-"""The shipped low back pain tree against its contract (vocabulary.md) and its cases.
+"""The shipped low back pain tree against its contract (docs/coding-rules.md) and its cases.
 
 Every case in tests/cases/lbp_cases.toml is walked through the engine and must end with the
 expected codes in reporting order; every code must be billable and the set free of Excludes1
@@ -8,6 +8,7 @@ the contract, so renaming one in the tree fails a test.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TREE_PATH = ROOT / "trees" / "low_back_pain.toml"
 CASES_PATH = Path(__file__).resolve().parent / "cases" / "lbp_cases.toml"
 
-# The contract: /work/shared/reference/vocabulary.md, "Questions" and "Version 2".
+# The contract: docs/coding-rules.md, "The questions".
 VOCABULARY: dict[str, list[str]] = {
     "region": ["low_back", "thoracic", "back_unspecified", "coccyx", "sacroiliac"],
     "si_dx": ["sacroiliitis", "instability", "somatic_dysfunction", "not_specified"],
@@ -161,6 +162,20 @@ def test_vocabulary_questions_and_options_exist_exactly() -> None:
         assert question.option_ids() == options, question_id
     weeks = tree().question("gestation_weeks")
     assert weeks.number is not None and (weeks.number.min, weeks.number.max) == (1, 45)
+
+
+def test_the_coding_rules_list_every_question_with_its_options_and_default() -> None:
+    """docs/coding-rules.md, "The questions", is what a reviewer reads: it must match the tree."""
+    rows = {}
+    for line in (ROOT / "docs" / "coding-rules.md").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| `([a-z_]+)` \| (.*?) \| (.*) \|$", line)
+        if match:
+            rows[match.group(1)] = match.group(2)
+    assert list(rows) == [q.id for q in tree().questions]
+    for question in tree().questions:
+        assert re.findall(r"`([a-z_]+)`", rows[question.id]) == question.option_ids(), question.id
+        bold = re.findall(r"\*\*`([a-z_]+)`\*\*", rows[question.id])
+        assert bold == ([question.default] if isinstance(question.default, str) else []), question.id
 
 
 def test_questions_beyond_the_vocabulary_have_a_default() -> None:

@@ -1,4 +1,4 @@
-"""The wheel carries the shipped trees and the ICD data, and works installed outside the checkout."""
+"""The wheel carries the shipped trees, the coding rules they cite and the ICD data, and works installed outside the checkout."""
 
 from __future__ import annotations
 
@@ -35,9 +35,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_wheel_ships_trees_and_icd_data(wheel: Path):
+def test_wheel_ships_trees_coding_rules_and_icd_data(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "wizard/bundled_trees/low_back_pain.toml" in names
+    assert "wizard/bundled_docs/coding-rules.md" in names  # lint checks RULES citations against it
     assert any(n.startswith("wizard/icd/data/") for n in names)
 
 
@@ -67,4 +68,5 @@ def test_installed_outside_the_checkout_finds_the_default_tree(wheel: Path, tmp_
     lint = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "wizard", "lint"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=300,
     )
-    assert "low_back_pain.toml" in lint.stdout, lint.stdout + lint.stderr
+    # Clean, which needs the coding rules the tree cites (RULES n) found inside the wheel.
+    assert "low_back_pain.toml: ok" in lint.stdout and lint.returncode == 0, lint.stdout + lint.stderr

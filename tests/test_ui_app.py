@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from conftest_ui import DEMO, FakeDescriber, FakeRecorder, answer_by_keys, demo_tree, headless_codes, make_app, plain, settle
+from conftest_ui import DEMO, FakeDescriber, FakeRecorder, answer_by_keys, demo_tree, headless_codes, make_app, plain, run_command, settle
 from wizard.tree.loader import default_tree_path, load_tree
 from wizard.ui.app import WizardApp
 from wizard.ui.screens.confirm import ConfirmScreen
@@ -442,12 +442,7 @@ async def test_the_command_palette_offers_the_apps_commands() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1")
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"restart")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "restart")
         assert isinstance(app.screen, ConfirmScreen)
 
 

@@ -10,11 +10,15 @@ import argparse
 import stat
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest_ui import plain
+from conftest_ui import plain, shown_text
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from wizard.icd import load_tabular
@@ -22,13 +26,13 @@ from wizard.quiz import load_cases
 from wizard.quiz.progress import ProgressFile
 from wizard.quiz.run import Order, QuizRun
 from wizard.tree import default_tree_path, load_tree
-from wizard.ui.quiz_app import QuizApp, run_quiz
+from wizard.ui.quiz.app import QuizApp, run_quiz
 from wizard.ui.screens.help import HelpScreen
-from wizard.ui.screens.quiz_case import QuizCaseScreen
-from wizard.ui.screens.quiz_feedback import QuizFeedbackScreen
-from wizard.ui.screens.quiz_help import QuizHelpScreen
-from wizard.ui.screens.quiz_summary import QuizSummaryScreen
-from wizard.ui.screens.quiz_walk import QuizWalkScreen
+from wizard.ui.quiz.case import QuizCaseScreen
+from wizard.ui.quiz.feedback import QuizFeedbackScreen
+from wizard.ui.quiz.help import QuizHelpScreen
+from wizard.ui.quiz.summary import QuizSummaryScreen
+from wizard.ui.quiz.walk import QuizWalkScreen
 from wizard.ui.widgets.code_entry import CodeEntry, CompletionList, read_entry
 
 SIZE = (100, 30)
@@ -54,15 +58,20 @@ async def type_codes(pilot, text: str, submit: bool = True) -> None:  # noqa: AN
     await pilot.pause()
 
 
+@asynccontextmanager
+async def typed(*case_ids: str, codes: str, submit: bool = True, **quiz: Any) -> AsyncIterator[tuple[QuizApp, Pilot]]:
+    """A quiz on these cases, running, with `codes` typed in the first case's box (and Enter
+    pressed unless submit is False)."""
+    app = make_quiz(*case_ids, **quiz)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_codes(pilot, codes, submit)
+        yield app, pilot
+
+
 async def settle(pilot) -> None:  # noqa: ANN001
     """Let the completion searches (thread workers) finish and their lists be drawn."""
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-
-
-def text_of(app: QuizApp, selector: str) -> str:
-    """The text of a Static with each run of spaces and line breaks as one space."""
-    return " ".join(plain(app.screen.query_one(selector, Static)).split())
 
 
 def completion_ids(app: QuizApp) -> list[str]:
@@ -78,29 +87,27 @@ async def test_typing_the_expected_codes_in_order_scores_one() -> None:
     app = make_quiz(PSYCH)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, QuizCaseScreen)
-        assert "fear-avoidance" in text_of(app, "#note-text")
+        assert "fear-avoidance" in shown_text(app, "#note-text")
         await type_codes(pilot, "M54.50, G89.29, F45.42")
         assert isinstance(app.screen, QuizFeedbackScreen)
-        assert "Score 1.00" in text_of(app, "#score")
-        assert "None: every code is right" in text_of(app, "#differences")
+        assert "Score 1.00" in shown_text(app, "#score")
+        assert "None: every code is right" in shown_text(app, "#differences")
         assert app.quiz_run.graded[PSYCH].grade.score == 1.0
 
 
 @pytest.mark.asyncio
 async def test_wrong_codes_show_missing_extra_and_order_each_with_its_rule() -> None:
-    app = make_quiz(PSYCH)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, WRONG)
+    async with typed(PSYCH, codes=WRONG) as (app, pilot):
         assert isinstance(app.screen, QuizFeedbackScreen)
-        assert "Score 0.38" in text_of(app, "#score")
-        sets = text_of(app, "#sets")
+        assert "Score 0.38" in shown_text(app, "#score")
+        sets = shown_text(app, "#sets")
         assert "F45.42 MISSING" in sets and "M54.51 EXTRA" in sets and "G89.29 ORDER" in sets
-        differences = text_of(app, "#differences")
+        differences = shown_text(app, "#differences")
         for kind, rule in [("MISSING", "GL I.C.5.a"), ("EXTRA", "GL I.B.14"), ("ORDER", "GL I.C.6.b.1(b)")]:
             assert kind in differences
             assert "Rule: " in differences and rule in differences
-        assert LIBRARY.get(PSYCH).teaching[:40] in text_of(app, "#teaching")
-        assert "Review: psychological factors, G89, sequencing" in text_of(app, "#topics")
+        assert LIBRARY.get(PSYCH).teaching[:40] in shown_text(app, "#teaching")
+        assert "Review: psychological factors, G89, sequencing" in shown_text(app, "#topics")
 
 
 @pytest.mark.asyncio
@@ -110,30 +117,26 @@ async def test_a_code_that_cannot_be_billed_is_refused_inline_with_the_tabular_m
     async with app.run_test(size=SIZE) as pilot:
         message = TABULAR.check_billable(code).message
         await type_codes(pilot, f"M54.50 {code}", submit=False)
-        checks = text_of(app, "#code-checks")
+        checks = shown_text(app, "#code-checks")
         assert "✓ M54.50 Low back pain, unspecified" in checks
         assert f"… {code} {message}" in checks  # still being typed: said softly
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, QuizCaseScreen), "an invalid code must never be graded"
-        assert f"✗ {code} {message}" in text_of(app, "#code-checks")
+        assert f"✗ {code} {message}" in shown_text(app, "#code-checks")
         assert app.quiz_run.graded == {}
 
 
 @pytest.mark.asyncio
 async def test_words_that_are_no_code_are_refused() -> None:
-    app = make_quiz(PSYCH)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.50 back G89.29")
+    async with typed(PSYCH, codes="M54.50 back G89.29") as (app, pilot):
         assert isinstance(app.screen, QuizCaseScreen)
-        assert "'back' is not a code" in text_of(app, "#code-checks")
+        assert "'back' is not a code" in shown_text(app, "#code-checks")
 
 
 @pytest.mark.asyncio
 async def test_completion_offers_a_code_from_a_description_fragment() -> None:
-    app = make_quiz(PSYCH)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.50, other chronic pa", submit=False)
+    async with typed(PSYCH, codes="M54.50, other chronic pa", submit=False) as (app, pilot):
         await settle(pilot)
         offered = completion_ids(app)
         assert "G89.29" in offered
@@ -142,15 +145,13 @@ async def test_completion_offers_a_code_from_a_description_fragment() -> None:
         await pilot.press("tab")
         await pilot.pause()
         assert app.screen.query_one("#code-input", Input).value == "M54.50, G89.29, "
-        assert "✓ G89.29 Other chronic pain" in text_of(app, "#code-checks")
+        assert "✓ G89.29 Other chronic pain" in shown_text(app, "#code-checks")
         assert not app.screen.query_one(CompletionList).has_class("-shown")
 
 
 @pytest.mark.asyncio
 async def test_a_code_being_typed_is_completed_from_its_prefix() -> None:
-    app = make_quiz(PSYCH)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "m544", submit=False)
+    async with typed(PSYCH, codes="m544", submit=False) as (app, pilot):
         await settle(pilot)
         assert completion_ids(app) == ["M54.40", "M54.41", "M54.42"]
         await pilot.press("escape")
@@ -179,8 +180,8 @@ async def test_walking_the_tree_grades_the_codes_it_ends_with() -> None:
         await pilot.press("2")  # Thoracic spine only: the tree ends with M54.6
         await pilot.pause()
         assert isinstance(app.screen, QuizFeedbackScreen)
-        assert "Score 1.00" in text_of(app, "#score")
-        assert "Every answer matched" in text_of(app, "#answers")
+        assert "Score 1.00" in shown_text(app, "#score")
+        assert "Every answer matched" in shown_text(app, "#answers")
         assert app.quiz_run.graded[THORACIC].mode == "walked"
 
 
@@ -190,17 +191,15 @@ async def test_a_wrong_walk_names_the_answer_that_differs_from_the_note() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+t", "3")  # Back, region not stated: M54.9
         await pilot.pause()
-        answers = text_of(app, "#answers")
+        answers = shown_text(app, "#answers")
         assert "Where does the provider document the pain?" in answers
         assert "You: Back, region not stated" in answers and "Note: Thoracic spine only" in answers
-        assert "M54.9 EXTRA" in text_of(app, "#sets")
+        assert "M54.9 EXTRA" in shown_text(app, "#sets")
 
 
 @pytest.mark.asyncio
 async def test_leaving_the_walk_returns_to_the_typed_codes() -> None:
-    app = make_quiz(PSYCH)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.50", submit=False)
+    async with typed(PSYCH, codes="M54.50", submit=False) as (app, pilot):
         await pilot.press("ctrl+t", "1", "ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, QuizCaseScreen)
@@ -212,9 +211,7 @@ async def test_leaving_the_walk_returns_to_the_typed_codes() -> None:
 
 @pytest.mark.asyncio
 async def test_a_run_ends_with_the_score_and_topics_and_every_case_is_saved(tmp_path: Path) -> None:
-    app = make_quiz(THORACIC, PSYCH, progress_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.6")
+    async with typed(THORACIC, PSYCH, codes="M54.6", progress_dir=tmp_path) as (app, pilot):
         await pilot.press("enter")  # next case
         await pilot.pause()
         await type_codes(pilot, WRONG)
@@ -222,9 +219,9 @@ async def test_a_run_ends_with_the_score_and_topics_and_every_case_is_saved(tmp_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, QuizSummaryScreen)
-        assert "Score 0.69" in text_of(app, "#total")
-        assert "Topics to review: psychological factors, G89, sequencing" in text_of(app, "#review")
-        assert str(tmp_path / "quiz" / "progress.toml") in text_of(app, "#saved").replace("\n", "")
+        assert "Score 0.69" in shown_text(app, "#total")
+        assert "Topics to review: psychological factors, G89, sequencing" in shown_text(app, "#review")
+        assert str(tmp_path / "quiz" / "progress.toml") in shown_text(app, "#saved").replace("\n", "")
     path = tmp_path / "quiz" / "progress.toml"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     attempts = ProgressFile(tmp_path).load()
@@ -237,9 +234,7 @@ async def test_a_run_ends_with_the_score_and_topics_and_every_case_is_saved(tmp_
 
 @pytest.mark.asyncio
 async def test_trying_again_replaces_the_grade_in_the_run(tmp_path: Path) -> None:
-    app = make_quiz(THORACIC, progress_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.9")
+    async with typed(THORACIC, codes="M54.9", progress_dir=tmp_path) as (app, pilot):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, QuizCaseScreen)
@@ -260,7 +255,7 @@ async def test_the_first_case_shows_before_the_tabular_has_loaded() -> None:
         await pilot.pause()
         assert app.tabular is not None
         assert app.screen.query_one(CodeEntry).tabular is app.tabular
-        assert "✓ M54.50" in text_of(app, "#code-checks")
+        assert "✓ M54.50" in shown_text(app, "#code-checks")
 
 
 @pytest.mark.asyncio
@@ -270,7 +265,7 @@ async def test_help_explains_the_quiz_and_lists_every_key_by_id() -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, QuizHelpScreen)
-        assert "How a round works" in text_of(app, "#question-help")
+        assert "How a round works" in shown_text(app, "#question-help")
         ids = [str(app.screen.query_one("#keys").get_row_at(i)[2]) for i in range(app.screen.query_one("#keys").row_count)]
         for binding_id in ("walk_tree", "complete", "next_case", "retry", "new_run", "help", "quit"):
             assert binding_id in ids
@@ -278,26 +273,24 @@ async def test_help_explains_the_quiz_and_lists_every_key_by_id() -> None:
         await pilot.pause()
         # While walking, help is the wizard's own help on the question asked.
         assert type(app.screen) is HelpScreen
-        assert LOADED.tree.questions[0].prompt in text_of(app, "#question-help")
+        assert LOADED.tree.questions[0].prompt in shown_text(app, "#question-help")
 
 
 @pytest.mark.asyncio
 async def test_a_progress_file_that_cannot_be_written_is_said_and_the_quiz_goes_on(tmp_path: Path) -> None:
     blocker = tmp_path / "sessions"
     blocker.write_text("a file where the sessions folder should be")
-    app = make_quiz(THORACIC, progress_dir=blocker)
-    async with app.run_test(size=SIZE) as pilot:
-        await type_codes(pilot, "M54.6")
+    async with typed(THORACIC, codes="M54.6", progress_dir=blocker) as (app, pilot):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, QuizFeedbackScreen)
         await pilot.press("enter")
         await pilot.pause()
-        assert "Progress not saved" in text_of(app, "#saved") and "Fix:" in text_of(app, "#saved")
+        assert "Progress not saved" in shown_text(app, "#saved") and "Fix:" in shown_text(app, "#saved")
 
 
 def test_the_quiz_ui_module_loads_no_icd_data_before_its_first_screen() -> None:
-    code = "import sys, wizard.ui.quiz_app; print(sorted(m for m in sys.modules if m.startswith('wizard.icd')))"
+    code = "import sys, wizard.ui.quiz.app; print(sorted(m for m in sys.modules if m.startswith('wizard.icd')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from conftest_ui import TEST_DATE, demo_tree, make_app, plain, settle
+from conftest_ui import TEST_DATE, demo_tree, make_app, plain, run_command, settle, shown_text
 from test_icd_releases import icd_2027, next_release_files  # noqa: F401 - the session fixtures
 from test_ui_app import SIZE, code_panel_text, title_bar_text
 from wizard.ui.app import WizardApp
@@ -20,10 +20,6 @@ pytestmark = pytest.mark.asyncio
 
 # Demo tree: low back, no injury, not pregnant, not chronic -> M54.50 alone.
 TO_THE_END = ["1", "1", "1", "1"]
-
-
-def status_text(app: WizardApp) -> str:
-    return " ".join(plain(app.screen.query_one("#status", Static)).split())
 
 
 async def test_the_title_bar_shows_the_date_of_service_beside_the_release() -> None:
@@ -49,7 +45,7 @@ async def test_without_the_release_in_force_the_title_bar_and_result_screen_say_
         await pilot.press(TO_THE_END[3])
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
-        assert "Date of service 2026-12-07; checked against ICD-10-CM FY2026: the release in force that day is not installed" in status_text(app)
+        assert "Date of service 2026-12-07; checked against ICD-10-CM FY2026: the release in force that day is not installed" in shown_text(app, "#status")
         warnings = " ".join(" ".join(str(box.label).split()) for box in app.screen.query("MarkBox") if box.kind == "warning")
         assert "the date of service 2026-12-07 falls in FY2027, which is not installed: wizard icd import <files>" in warnings
 
@@ -58,12 +54,7 @@ async def test_the_palette_changes_the_date_of_service_and_the_release_follows()
     app = WizardApp(demo_tree(), date_of_service=date(2026, 12, 7))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"date of service")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, "date of service")
         assert isinstance(app.screen, PromptScreen)
         box = app.screen.query_one("#value", Input)
         assert box.value == "2026-12-07"
@@ -94,8 +85,8 @@ async def test_a_code_not_valid_on_the_date_of_service_is_marked_as_an_error(icd
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, ResultScreen)
-        assert "ERROR: 1 code(s) not valid on that date: M54.50" in status_text(app)
-        table = " ".join(plain(app.screen.query_one("#code-table", Static)).split())
+        assert "ERROR: 1 code(s) not valid on that date: M54.50" in shown_text(app, "#status")
+        table = shown_text(app, "#code-table")
         assert "ERROR: M54.50 is not valid in FY2027" in table
 
 

@@ -72,7 +72,7 @@ def grade_case(args: argparse.Namespace, case) -> int:  # noqa: ANN001
 
 def open_quiz(args: argparse.Namespace) -> int:
     try:
-        from wizard.ui.quiz_app import run_quiz
+        from wizard.ui.quiz.app import run_quiz
     except ImportError:
         raise CliError("the quiz screen is not available in this build. Fix: use 'wizard quiz --case ID --answer CODES'.") from None
     loaded = load_tree_or_exit(args.quiz_tree or args.tree)

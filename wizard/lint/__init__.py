@@ -1,8 +1,8 @@
 """Lint: prove a tree can only produce valid, legal code sets.
 
 `lint_file` runs every check on one tree file: syntax, schema and references (the
-loader), billable FY codes for every code a rule can build, and a walk over every
-reachable path checking the code set at its end.
+loader), the `RULES` sections its citations name, billable FY codes for every code a rule
+can build, and a walk over every reachable path checking the code set at its end.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.tree.cache import TreeCache
-from wizard.tree.loader import collector_paused, load_tree
+from wizard.tree.loader import LoadedTree, collector_paused, load_tree
 from wizard.tree.problems import Problem, TreeError, display_path
 
 
@@ -90,6 +90,7 @@ def _lint_file(path: Path, tabular=None, release_for=None, read_notes: bool = Tr
         tabular = load_tabular()
     report.questions = len(loaded.tree.questions)
     report.rules = len(loaded.tree.rules)
+    report.problems += rules_citation_problems(loaded, shown)
     report.problems += code_problems(loaded, shown, tabular)
     walked, coverage = path_findings(loaded, tabular)
     report.paths = walked.paths
@@ -104,6 +105,14 @@ def _lint_file(path: Path, tabular=None, release_for=None, read_notes: bool = Tr
         problems, report.notes = note_problems(loaded)
         report.problems += problems
     return report
+
+
+def rules_citation_problems(loaded: LoadedTree, shown: str) -> list[Problem]:
+    """Each `RULES n` citation against the sections of docs/coding-rules.md as installed."""
+    from wizard.lint.citations import citation_problems, coding_rules_path, rule_sections
+
+    path = coding_rules_path()
+    return citation_problems(loaded, shown, rule_sections(path) if path is not None else None)
 
 
 __all__ = ["LintCannotRun", "LintReport", "count_text", "lint_file"]

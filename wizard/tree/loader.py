@@ -46,20 +46,30 @@ class LoadedTree:
     sha256: str
 
 
-def bundled_trees_dir() -> Path:
-    """The folder of the shipped trees: inside the installed wheel, or trees/ in a checkout.
+def shipped_folder(packaged: str, top: str) -> Path | None:
+    """A folder shipped beside the code: inside the installed wheel as wizard/`packaged`, or at
+    the top of a checkout as `top`; None when neither is there.
 
-    The wheel carries trees/ as wizard/bundled_trees (see pyproject.toml); an editable
+    The wheel carries trees/ and docs/ inside the package (see pyproject.toml); an editable
     install (make run, make test) does not, so a checkout is recognised by its pyproject.toml.
     """
     package = Path(__file__).resolve().parents[1]
-    inside = package / "bundled_trees"
+    inside = package / packaged
     if inside.is_dir():
         return inside
     checkout = package.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / "trees").is_dir():
-        return checkout / "trees"
-    raise TreeError([Problem(str(inside), "", "the shipped trees are missing from this installation.", fix="reinstall wizard, or pass --tree PATH.")])
+    if (checkout / "pyproject.toml").is_file() and (checkout / top).is_dir():
+        return checkout / top
+    return None
+
+
+def bundled_trees_dir() -> Path:
+    """The folder of the shipped trees: wizard/bundled_trees in the wheel, trees/ in a checkout."""
+    found = shipped_folder("bundled_trees", "trees")
+    if found is None:
+        inside = Path(__file__).resolve().parents[1] / "bundled_trees"
+        raise TreeError([Problem(str(inside), "", "the shipped trees are missing from this installation.", fix="reinstall wizard, or pass --tree PATH.")])
+    return found
 
 
 def default_tree_path() -> Path:

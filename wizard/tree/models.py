@@ -24,7 +24,14 @@ from typing import Any, Union
 IDENT = r"^[a-z][a-z0-9_]*$"
 # Keys with a meaning of their own inside a condition table; a question may not use them as its id.
 RESERVED_KEYS = frozenset({"all", "any", "not", "is", "codes"})
-SOURCES = ("TAB", "IDX", "GL", "CC", "SEC", "CONV")
+# What a citation may name, by its source: the official ICD-10-CM texts, or a section of the
+# coding rules shipped in the repository. Each names something a reader can open.
+SOURCES = {
+    "TAB": "a code in the Tabular List",
+    "IDX": "an entry of the Alphabetic Index",
+    "GL": "a section of the Official Guidelines for Coding and Reporting",
+    "RULES": "a section of docs/coding-rules.md",
+}
 
 # An answer: an option id, a whole number, or, for a question with several answers
 # (`select = "many"`), the option ids chosen, as a tuple in the order the options are written
@@ -78,7 +85,7 @@ class Record:
 
 
 class Citation(Record):
-    """Where a rule comes from: source (TAB, IDX, GL, CC, SEC, CONV) and section."""
+    """Where a rule comes from: a source of SOURCES (TAB, IDX, GL, RULES) and its section."""
 
     __slots__ = ("source", "section")
     source: str

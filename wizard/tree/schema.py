@@ -13,6 +13,7 @@ import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from wizard.tree import models
 from wizard.tree.models import IDENT, RESERVED_KEYS
@@ -27,9 +28,12 @@ class Strict(BaseModel):
 
 
 class Citation(Strict):
-    """Where a rule comes from: `{ source = "GL", section = "I.C.6.b.1" }` or the string "GL I.C.6.b.1"."""
+    """Where a rule comes from: `{ source = "GL", section = "I.C.6.b.1" }` or the string "GL I.C.6.b.1".
 
-    source: Literal["TAB", "IDX", "GL", "CC", "SEC", "CONV"]
+    The source is one of models.SOURCES; whether a `RULES n` section exists is lint's to check
+    (it reads docs/coding-rules.md, which a launch has no reason to open)."""
+
+    source: str
     section: str = Field(min_length=1)
 
     @model_validator(mode="before")
@@ -39,6 +43,12 @@ class Citation(Strict):
             source, _, section = value.strip().partition(" ")
             return {"source": source, "section": section.strip()}
         return value
+
+    @model_validator(mode="after")
+    def _known_source(self) -> Citation:
+        if self.source not in models.SOURCES:
+            raise PydanticCustomError("citation_source", "unknown citation source", {"source": self.source, "section": self.section})
+        return self
 
 
 def _check_cue(value: str) -> str:
@@ -454,11 +464,27 @@ def schema_problems(error: ValidationError, shown: str, text: str) -> list[Probl
         elif item["type"] == "missing":
             message = f"'{loc[-1]}' is required here."
             fix = f"add {loc[-1]} = ..."
+        elif item["type"] == "citation_source":
+            message, fix = citation_source_problem(item["ctx"]["source"], item["ctx"]["section"])
         else:
             message = item["msg"].removeprefix("Value error, ").rstrip(".") + "."
             fix = "see 'Tree format' in the README for what this key takes."
         problems.append(Problem(shown, where, message, line=finder.find(loc), fix=fix))
     return problems
+
+
+def citation_source_problem(source: str, section: str) -> tuple[str, str]:
+    """The message and the fix for a citation whose source is not one of models.SOURCES."""
+    known = ", ".join(f"{name} ({what})" for name, what in models.SOURCES.items())
+    close = difflib.get_close_matches(source.upper(), list(models.SOURCES), n=1, cutoff=0.5)
+    message = f"the citation '{source} {section}' names the source '{source}', which wizard does not know; the known sources are {known}."
+    if close and close[0] != source:
+        return message, f"did you mean '{close[0]} {section}'?"
+    fix = (
+        "cite what a reader can open: an official source (\"TAB M54.5\", \"GL I.C.6.b.1\", \"IDX Pain, back\") "
+        "or the section of docs/coding-rules.md that explains the rule (\"RULES 7\")."
+    )
+    return message, fix
 
 
 def _aliases(model: type[BaseModel]) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +24,7 @@ from wizard.engine.result import ENTERED
 from wizard.text import clean, one_line
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
+from wizard.ui.base import CommonApp, KeySections, run_to_exit
 from wizard.ui.encounters import EncounterActions
 from wizard.ui.icd_loading import IcdLoading
 from wizard.ui.marks import Marks
@@ -32,7 +33,6 @@ from wizard.ui.note_reading import NoteReading
 from wizard.ui.outputs import OutputActions
 from wizard.ui.recording import Recorder, RecorderRelay
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.signals import exit_on_signals
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from wizard.ui.screens.result import ResultScreen
     from wizard.ui.session_link import Resumed
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_USAGE = 2
 # After an answer is painted, the collector's full pass is run at once unless more than this
 # many passes over its middle generation are still to come before Python would run it itself.
 FULL_PASS_HEADROOM = 5
@@ -54,7 +54,7 @@ def palette_commands() -> type[Provider]:
     return WizardCommands
 
 
-class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, EngineMoves, App[int]):
+class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, CommonApp, App[int]):
     """Walks one tree for one encounter; the Engine is the truth, screens render it."""
 
     # The question screen's styles (all under `QuestionScreen`) load with the app's, and the
@@ -141,8 +141,6 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, Engine
     def on_mount(self) -> None:
         self._show_tree_title()
         self.show_release_status()
-        if not self.is_headless:
-            exit_on_signals(self)
         if self._relay is not None:
             self._relay.start()
             self.call_after_refresh(self._relay.go)
@@ -151,8 +149,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, Engine
             self.notify(self._tree_changed, title="Tree changed", severity="warning", timeout=30)
         if self._notices:
             self.notify("\n".join(self._notices), title="Saved answers that no longer fit", severity="warning", timeout=30, markup=False)
-        if self.icd_loading:
-            self.call_after_refresh(self.load_tabular)
+        self.start(load_icd=self.icd_loading)
         if self._note_text is not None:
             # Read after the first paint, on a worker: medspaCy takes a second or two to load.
             note, self._note_text = self._note_text, None
@@ -416,19 +413,16 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, Engine
 
     # -- help, theme ---------------------------------------------------------------------
 
-    def binding_sections(self) -> list[tuple[str, Iterable[BindingType]]]:
-        """Where each set of bindings applies, for the help screen (built from the classes)."""
+    def binding_sections(self) -> KeySections:
+        """Where each set of bindings applies, for the help screen."""
         from wizard.ui.screens.confirm import ConfirmScreen
         from wizard.ui.screens.export import ExportScreen
-        from wizard.ui.screens.help import HelpScreen
         from wizard.ui.screens.prompt import PromptScreen
         from wizard.ui.screens.result import ResultScreen
         from wizard.ui.screens.sessions import SessionsScreen
         from wizard.ui.widgets.tick_list import TickList
 
-        everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]
-        return [
-            ("Everywhere", everywhere),
+        return self.key_sections(
             ("Question", QuestionScreen.BINDINGS),
             ("List to tick (several answers)", TickList.BINDINGS),
             ("Result", ResultScreen.BINDINGS),
@@ -436,8 +430,7 @@ class WizardApp(EncounterActions, OutputActions, IcdLoading, NoteReading, Engine
             ("Export", ExportScreen.BINDINGS),
             ("Switch tree", PromptScreen.BINDINGS),
             ("Saved sessions", SessionsScreen.BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
+        )
 
     def action_help(self) -> None:
         question = self.engine.current
@@ -490,5 +483,4 @@ def run_app(loaded: LoadedTree, args: Any = None, recorder: Recorder | None = No
         icd_dir=getattr(args, "icd_dir", None),
         note_text=getattr(args, "note_text", None),
     )
-    code = app.run()
-    return EXIT_OK if code is None else int(code)
+    return run_to_exit(app)

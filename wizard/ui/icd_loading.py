@@ -1,7 +1,7 @@
 """The ICD tabular, loaded on a thread worker after the first paint.
 
-A mixin of WizardApp and QuizApp. The app starts it with `call_after_refresh(self.load_tabular)`
-and hears back through TabularLoaded or TabularFailed (on_icd_loading_tabular_loaded and
+A mixin of both apps (through wizard.ui.base.CommonApp, whose `start` calls `load_tabular` after
+the first paint); the app hears back through TabularLoaded or TabularFailed (on_icd_loading_tabular_loaded and
 on_icd_loading_tabular_failed); what each does then is its own: the wizard shows codes without
 descriptions, the quiz cannot grade. Which release is read is the app's (`open_icd`): the
 wizard's is the one in force on the encounter's date of service.

@@ -1,6 +1,6 @@
 """Moves on the engine, as QuestionScreen asks for them: answer, change an earlier answer, go back.
 
-A mixin of WizardApp and of the quiz's WalkHost (wizard.ui.screens.quiz_walk), the two hosts a
+A mixin of WizardApp and of the quiz's WalkHost (wizard.ui.quiz.walk), the two hosts a
 question screen can have. Each move keeps `last_dropped` (what a change took off the path,
 shown in the answers panel) and then calls the host's `_moved`, which saves and redraws.
 """

@@ -1,4 +1,6 @@
-"""One module per screen, each with its `.tcss` beside it when it has styles of its own."""
+"""The wizard's screens, one module each with its `.tcss` beside it when it has styles of its own;
+the question and help screens serve the quiz too (wizard/ui/quiz/walk.py, quiz/help.py), and
+frame.py is the frame every full screen of both apps takes (a mixin)."""
 
 from textual import active_app
 

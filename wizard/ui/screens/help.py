@@ -55,6 +55,8 @@ def question_help(question: Question | None, result: Result) -> Content:
         parts += ["\n", ("Teaching: ", "italic"), clean(question.teaching)]
     cites = "; ".join(str(c) for c in question.cite)
     parts += ["\n", ("Citations: ", "italic"), clean(cites) or "none given for this question"]
+    if any(c.source == "RULES" for c in question.cite):
+        parts += [" (RULES n: section n of docs/coding-rules.md, the rules of the tree in plain words)"]
     return Content.assemble(*parts)
 
 

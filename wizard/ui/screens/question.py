@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -18,12 +18,10 @@ from wizard.engine.coder import answer_label
 from wizard.engine.engine import AnswerError
 from wizard.text import clean
 from wizard.tree.models import Answer, Question
-from wizard.ui.screens import BREAKPOINTS, layout_class
+from wizard.ui.screens.frame import WizardFrame
 from wizard.ui.widgets.options import MAX_NUMBERED, OptionsList
-from wizard.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
-    from wizard.ui.app import WizardApp
     from wizard.ui.widgets.code_panel import CodePanel
     from wizard.ui.widgets.number_input import NumberInput
     from wizard.ui.widgets.path_panel import PathPanel
@@ -37,9 +35,9 @@ def choose_bindings() -> list[Binding]:
     return [first, *rest]
 
 
-class QuestionScreen(Screen[None]):
+class QuestionScreen(WizardFrame, Screen[None]):
     CSS_PATH = "question.tcss"
-    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    FOOTER = False  # mounted just after the first paint (_complete)
     BINDINGS = [
         *choose_bindings(),
         Binding("t", "teaching", "Notes", id="teaching", tooltip="Show or hide the teaching notes"),
@@ -48,7 +46,7 @@ class QuestionScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(classes=layout_class())
+        super().__init__()
         # The id of an answered question shown again to change its answer, or None.
         self.changing: str | None = None
         self._shown: tuple[str, Answer | None, Answer | None] | None = None
@@ -57,24 +55,19 @@ class QuestionScreen(Screen[None]):
         # Whether the side panels and the footer are mounted (see _complete).
         self._completed = False
 
-    @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def compose_main(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Static(id="prompt")
+        yield Static(id="help")
+        # Mounted here later, each in its place: the number box with its keys just after the
+        # first paint (_complete); the teaching note (t) and the line that says why an answer
+        # was refused when first needed. The first paint is sooner.
+        yield OptionsList(id="options")
 
-    def compose(self) -> ComposeResult:
-        yield TitleBar()
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                yield Static(id="status")
-                yield Static(id="prompt")
-                yield Static(id="help")
-                # Mounted here later, each in its place: the number box with its keys just
-                # after the first paint (_complete); the teaching note (t) and the line that
-                # says why an answer was refused when first needed. The first paint is sooner.
-                yield OptionsList(id="options")
-            # Filled right after the first paint (_complete); empty, it already holds its place,
-            # so nothing moves when the panels arrive.
-            yield Vertical(id="side")
+    def side_panel(self) -> Widget:
+        # Filled right after the first paint (_complete); empty, it already holds its place,
+        # so nothing moves when the panels arrive.
+        return Vertical(id="side")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._complete)

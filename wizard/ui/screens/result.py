@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,19 +11,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Static
+from textual.widgets import Button, Checkbox, Static
 
 from wizard.engine.result import CodeLine, Result
 from wizard.text import clean
 from wizard.tree.models import Tree
-from wizard.ui.screens import BREAKPOINTS, layout_class
+from wizard.ui.screens.frame import WizardFrame
 from wizard.ui.widgets.code_panel import ERROR_PREFIX, STOP_PREFIX, WARNING_PREFIX, describe
 from wizard.ui.widgets.mark_box import MarkBox
 from wizard.ui.widgets.path_panel import PathPanel
-from wizard.ui.widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from wizard.ui.app import WizardApp
 
 KIND_PREFIX = {"document": "DOCUMENT: ", "query": "QUERY: ", "workup": "WORK-UP: "}
 
@@ -111,9 +105,9 @@ def why_text(tree: Tree, lines: tuple[CodeLine, ...]) -> Group:
     return Group(*parts)
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(WizardFrame, Screen[None]):
     CSS_PATH = "result.tcss"
-    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    MAIN = VerticalScroll  # the report scrolls as a whole
     BINDINGS = [
         Binding("c", "copy", "Copy", id="copy", tooltip="Copy the transcript to the clipboard"),
         Binding("e", "export", "Export", id="export", tooltip="Save the transcript to a file"),
@@ -121,32 +115,26 @@ class ResultScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(classes=layout_class())
+        super().__init__()
         self.show_why = False
         self._marks_key: tuple[object, ...] | None = None
 
-    @property
-    def wizard(self) -> WizardApp:
-        return cast("WizardApp", self.app)
+    def compose_main(self) -> ComposeResult:
+        yield Static(id="status")
+        yield Static(id="code-table")
+        yield Static(id="why")
+        yield Static("Warnings (tick to acknowledge)", classes="heading", id="warnings-heading")
+        yield Vertical(id="warnings")
+        yield Static("Documentation checklist (tick what is done)", classes="heading", id="checklist-heading")
+        yield Vertical(id="checklist")
+        with Horizontal(id="actions"):
+            yield Button("Copy (c)", id="copy")
+            yield Button("Export (e)", id="export")
+            yield Button("Back (b)", id="back")
+            yield Button("Restart (r)", id="restart")
 
-    def compose(self) -> ComposeResult:
-        yield TitleBar()
-        with Horizontal(id="body"):
-            with VerticalScroll(id="main"):
-                yield Static(id="status")
-                yield Static(id="code-table")
-                yield Static(id="why")
-                yield Static("Warnings (tick to acknowledge)", classes="heading", id="warnings-heading")
-                yield Vertical(id="warnings")
-                yield Static("Documentation checklist (tick what is done)", classes="heading", id="checklist-heading")
-                yield Vertical(id="checklist")
-                with Horizontal(id="actions"):
-                    yield Button("Copy (c)", id="copy")
-                    yield Button("Export (e)", id="export")
-                    yield Button("Back (b)", id="back")
-                    yield Button("Restart (r)", id="restart")
-            yield PathPanel(id="path")
-        yield Footer()
+    def side_panel(self) -> PathPanel:
+        return PathPanel(id="path")
 
     def on_mount(self) -> None:
         self.refresh_view()

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.quiz.cases import Case
-from wizard.ui.screens import BREAKPOINTS, layout_class
+from wizard.ui.quiz.frame import QuizFrame
 from wizard.ui.widgets.code_entry import CodeEntry
-from wizard.ui.widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
 
 # A section name at the start of a line of the note: "HPI:", "Exam:", "Imaging:".
 SECTION_MAX = 20
@@ -35,11 +31,10 @@ def note_content(vignette: str) -> Content:
     return Content("\n").join(lines)
 
 
-class QuizCaseScreen(Screen[None]):
+class QuizCaseScreen(QuizFrame, Screen[None]):
     """Shows one case; the codes typed are checked as they come and graded on Enter."""
 
-    CSS_PATH = "quiz_case.tcss"
-    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    CSS_PATH = "case.tcss"
     BINDINGS = [
         Binding("ctrl+t", "walk", "Walk the tree", id="walk_tree", tooltip="Answer the tree's questions instead; the codes it ends with are graded"),
         Binding("pageup", "scroll_note(-1)", "Scroll note", key_display="PgUp/PgDn", id="scroll_note_up", tooltip="Scroll the provider's note up (PgDn: down)"),
@@ -47,16 +42,11 @@ class QuizCaseScreen(Screen[None]):
     ]
 
     def __init__(self, case: Case, tabular: Any | None) -> None:
-        super().__init__(classes=layout_class())
+        super().__init__()
         self.case = case
         self.tabular = tabular
 
-    @property
-    def quiz(self) -> QuizApp:
-        return cast("QuizApp", self.app)
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar()
+    def compose_body(self) -> ComposeResult:
         with Vertical(id="case"):
             yield Static(Content(self.case.title), id="case-title")
             with VerticalScroll(id="note", can_focus=False):
@@ -66,7 +56,6 @@ class QuizCaseScreen(Screen[None]):
                 Content.assemble(("Enter", "bold"), " grade  ", ("↓ Tab", "bold"), " completions  ", ("^t", "bold"), " walk the tree instead"),
                 id="entry-keys",
             )
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#note").border_title = "Provider's note"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -26,24 +26,22 @@ from wizard.quiz.progress import Attempt, ProgressError, ProgressFile, new_run_i
 from wizard.quiz.run import DEFAULT_COUNT, Graded, Order, QuizRun, answer_differences, plan
 from wizard.tree.loader import LoadedTree
 from wizard.tree.models import Answer
+from wizard.ui.base import CommonApp, KeySections, run_to_exit
 from wizard.ui.icd_loading import IcdLoading
+from wizard.ui.quiz.case import QuizCaseScreen
+from wizard.ui.quiz.feedback import QuizFeedbackScreen
+from wizard.ui.quiz.help import QuizHelpScreen
+from wizard.ui.quiz.summary import QuizSummaryScreen
+from wizard.ui.quiz.walk import QuizWalkScreen
 from wizard.ui.screens.help import HelpScreen
-from wizard.ui.signals import exit_on_signals
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.screens.quiz_case import QuizCaseScreen
-from wizard.ui.screens.quiz_feedback import QuizFeedbackScreen
-from wizard.ui.screens.quiz_help import QuizHelpScreen
-from wizard.ui.screens.quiz_summary import QuizSummaryScreen
-from wizard.ui.screens.quiz_walk import QuizWalkScreen
 from wizard.ui.widgets.code_entry import CodeEntry
 
-EXIT_OK = 0
 
-
-class QuizApp(IcdLoading, App[int]):
+class QuizApp(CommonApp, App[int]):
     """One quiz run over a tree's cases; the QuizRun is the truth, screens render it."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "../app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", key_display="F1", id="help", tooltip="How the quiz works, and every key"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit; every graded case is saved already"),
@@ -82,12 +80,9 @@ class QuizApp(IcdLoading, App[int]):
     # -- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if not self.is_headless:
-            exit_on_signals(self)
         self.title = f"Quiz: {self.loaded.tree.tree.title}"
         self._show_case(first=True)
-        if self.tabular is None:
-            self.call_after_refresh(self.load_tabular)
+        self.start(load_icd=self.tabular is None)
 
     def open_icd(self) -> tuple[Any, None]:
         """The release the tree was reviewed for: the cases' expected codes are written for it."""
@@ -214,18 +209,15 @@ class QuizApp(IcdLoading, App[int]):
         if isinstance(self.screen, QuizWalkScreen):
             self.screen.action_back()
 
-    def binding_sections(self) -> list[tuple[str, Iterable[BindingType]]]:
-        """Where each set of bindings applies, for the help screen (built from the classes)."""
-        everywhere = [b for cls in reversed(type(self).__mro__) for b in cls.__dict__.get("BINDINGS", [])]
-        return [
-            ("Everywhere", everywhere),
+    def binding_sections(self) -> KeySections:
+        """Where each set of bindings applies, for the help screen."""
+        return self.key_sections(
             ("Case", QuizCaseScreen.BINDINGS),
             ("Codes box", CodeEntry.BINDINGS),
             ("Walking the tree", [*QuestionScreen.BINDINGS, *QuizWalkScreen.BINDINGS]),
             ("Feedback", QuizFeedbackScreen.BINDINGS),
             ("End of the run", QuizSummaryScreen.BINDINGS),
-            ("Help", HelpScreen.BINDINGS),
-        ]
+        )
 
     def action_help(self) -> None:
         screen = self.screen
@@ -258,5 +250,4 @@ def run_quiz(loaded: LoadedTree, args: argparse.Namespace) -> int:
     run = QuizRun(plan(cases, order, DEFAULT_COUNT if count is None else count), order)
     store = SessionStore.resolve(getattr(args, "sub_sessions", None) or getattr(args, "sessions", None))
     progress = ProgressFile(store.folder, tighten=store.source in DEFAULT_SOURCES)
-    code = QuizApp(loaded, run, progress=progress, icd_dir=getattr(args, "icd_dir", None)).run()
-    return EXIT_OK if code is None else int(code)
+    return run_to_exit(QuizApp(loaded, run, progress=progress, icd_dir=getattr(args, "icd_dir", None)))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -12,13 +10,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.quiz.run import QuizRun
-from wizard.ui.widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+from wizard.ui.quiz.frame import QuizFrame
 
 
 def total_line(run: QuizRun) -> Content:
@@ -52,8 +47,8 @@ def topics_text(run: QuizRun) -> Content:
     return Content.assemble(("Topics to review: ", "bold"), listed)
 
 
-class QuizSummaryScreen(Screen[None]):
-    CSS_PATH = "quiz_summary.tcss"
+class QuizSummaryScreen(QuizFrame, Screen[None]):
+    CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("r", "new_run", "New run", id="new_run", tooltip="The same cases again, from the first"),
         Binding("q", "app.quit", "Quit", show=False, id="quit_key", tooltip="Quit; every graded case is saved already"),
@@ -65,18 +60,12 @@ class QuizSummaryScreen(Screen[None]):
         self.run = run
         self.saved = saved
 
-    @property
-    def quiz(self) -> QuizApp:
-        return cast("QuizApp", self.app)
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar()
+    def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="report"):
             yield Static(total_line(self.run), id="total")
             yield Static(cases_table(self.run), id="cases")
             yield Static(topics_text(self.run), id="review")
             yield Static(Content.styled(self.saved, "dim"), id="saved")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#report", VerticalScroll).focus()

@@ -30,6 +30,8 @@ DETAIL = "Every graded case is saved in the sessions folder (quiz/progress.toml)
 class QuizHelpScreen(HelpScreen):
     """HelpScreen with the quiz's own text above the keys."""
 
+    CSS_PATH = "../screens/help.tcss"  # HelpScreen's styles (a path is read beside the class's module)
+
     def __init__(self, sections: list[tuple[str, Iterable[BindingType]]]) -> None:
         # HelpScreen renders a question's help; the quiz's text replaces it once mounted.
         super().__init__(None, Result((), (), (), complete=False), sections)

@@ -19,10 +19,10 @@ from wizard.quiz.cases import Case
 from wizard.tree.models import Tree
 from wizard.ui.moves import EngineMoves
 from wizard.ui.screens.question import QuestionScreen
-from wizard.ui.screens.quiz_case import note_content
+from wizard.ui.quiz.case import note_content
 
 if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+    from wizard.ui.quiz.app import QuizApp
 
 
 class WalkHost(EngineMoves):
@@ -53,7 +53,7 @@ class WalkHost(EngineMoves):
 
 
 class QuizWalkScreen(QuestionScreen):
-    CSS_PATH = ["question.tcss", "quiz_walk.tcss"]
+    CSS_PATH = ["../screens/question.tcss", "walk.tcss"]
     BINDINGS = [
         Binding("b,backspace", "back", "Back", key_display="b", show=False, id="back", tooltip="Undo the last answer"),
         Binding("v", "toggle_note", "Case note", id="toggle_note", tooltip="Show or hide the provider's note"),

@@ -4,7 +4,6 @@ decides it, the answers that differed on a walk, the teaching point and the topi
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
 
 from rich import box
 from rich.table import Table
@@ -14,17 +13,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.quiz.cases import Case
 from wizard.quiz.grading import Feedback, Grade
 from wizard.quiz.run import AnswerDifference, Graded
-from wizard.ui.screens import BREAKPOINTS, layout_class
-from wizard.ui.screens.quiz_case import note_content
-from wizard.ui.widgets.title_bar import TitleBar
-
-if TYPE_CHECKING:
-    from wizard.ui.quiz_app import QuizApp
+from wizard.ui.quiz.case import note_content
+from wizard.ui.quiz.frame import QuizFrame
 
 # Written words beside the colours, so no mark relies on colour alone.
 KIND_LABEL = {"missing": "MISSING", "extra": "EXTRA", "invalid": "INVALID", "order": "ORDER"}
@@ -83,42 +78,44 @@ def sets_table(grade: Grade, describe: Callable[[str], str]) -> Table:
     return table
 
 
-def marked_grid() -> Table:
+def marked_list(rows: list[tuple[str | Text, Text]], empty: str) -> Table | Text:
     """The look of the report's lists: a mark (a kind, a dash) in a column of its own, the item
-    wrapping beside it. The differences and the answers share it, so they line up alike."""
+    wrapping beside it; the differences and the answers share it, so they line up alike. `empty`
+    (in italics) when there is nothing to list."""
+    if not rows:
+        return Text(empty, style="italic")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(ratio=1)
+    for mark, item in rows:
+        grid.add_row(mark, item)
     return grid
 
 
 def differences_table(feedback: list[Feedback]) -> Table | Text:
     """Each difference in words, and under it the rule (tabular note or guideline) that decides it."""
-    if not feedback:
-        return Text("None: every code is right and in its place.", style="italic")
-    grid = marked_grid()
-    for item in feedback:
-        text = Text(item.message)
-        text.append_text(Text.assemble("\n", ("Rule: ", "bold"), item.rule or "the case's expected set"))
-        grid.add_row(Text(KIND_LABEL.get(item.kind, item.kind.upper()), style=KIND_STYLE.get(item.kind, "bold")), text)
-    return grid
+    rows = [
+        (
+            Text(KIND_LABEL.get(item.kind, item.kind.upper()), style=KIND_STYLE.get(item.kind, "bold")),
+            Text.assemble(item.message, "\n", ("Rule: ", "bold"), item.rule or "the case's expected set"),
+        )
+        for item in feedback
+    ]
+    return marked_list(rows, "None: every code is right and in its place.")
 
 
 def answers_text(differences: list[AnswerDifference]) -> Table | Text:
     """Where a walk's answers part from what the note documents."""
-    if not differences:
-        return Text("Every answer matched what the note documents.", style="italic")
-    grid = marked_grid()
+    rows = []
     for d in differences:
         yours = d.yours if d.yours is not None else "(your walk did not reach it)"
         theirs = d.case if d.case is not None else "(the case's path does not ask it)"
-        grid.add_row("-", Text.assemble((d.prompt, "bold"), "\n", ("You:  ", "italic"), yours, "\n", ("Note: ", "italic"), theirs))
-    return grid
+        rows.append(("-", Text.assemble((d.prompt, "bold"), "\n", ("You:  ", "italic"), yours, "\n", ("Note: ", "italic"), theirs)))
+    return marked_list(rows, "Every answer matched what the note documents.")
 
 
-class QuizFeedbackScreen(Screen[None]):
-    CSS_PATH = "quiz_feedback.tcss"
-    HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+class QuizFeedbackScreen(QuizFrame, Screen[None]):
+    CSS_PATH = "feedback.tcss"
     BINDINGS = [
         Binding("enter,n", "next_case", "Next case", key_display="Enter", id="next_case", tooltip="The next case; after the last one, the run's score"),
         Binding("r", "retry", "Try again", id="retry", tooltip="Code this case again; the new grade replaces this one in the run"),
@@ -128,20 +125,15 @@ class QuizFeedbackScreen(Screen[None]):
 
     def __init__(self, case: Case, graded: Graded, differences: list[AnswerDifference] | None, describe: Callable[[str], str]) -> None:
         """differences: for a walk, where its answers part from the case's (None when typed)."""
-        super().__init__(classes=layout_class())
+        super().__init__()
         self.case = case
         self.graded = graded
         self.differences = differences
         self.describe = describe
 
-    @property
-    def quiz(self) -> QuizApp:
-        return cast("QuizApp", self.app)
-
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         grade = self.graded.grade
         how = "you walked the tree" if self.graded.mode == "walked" else "you typed the codes"
-        yield TitleBar()
         with VerticalScroll(id="report"):
             yield Static(score_line(grade), id="score")
             yield Static(Content.assemble((self.case.title, "bold"), (f"  ({self.case.id}; {how})", "dim")), id="case-line")
@@ -158,7 +150,6 @@ class QuizFeedbackScreen(Screen[None]):
             yield Static(Content.assemble(("Teaching point: ", "bold"), grade.teaching), id="teaching")
             if grade.topics:
                 yield Static(Content.assemble(("Review: ", "bold"), ", ".join(grade.topics)), id="topics")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#report", VerticalScroll).focus()
