@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from wizard.tree import models
@@ -70,7 +70,13 @@ def _check_cue(value: str) -> str:
     return text
 
 
-Cue = Annotated[str, AfterValidator(_check_cue)]
+# Checked by the models that hold cues (one validator each, not one per cue: a validator per
+# list item makes pydantic build a schema per field, which `wizard lint` pays at every start).
+Cue = str
+
+
+def _check_cues(cues: list[str]) -> list[str]:
+    return [_check_cue(cue) for cue in cues]
 CUE_REGEX = models.CUE_REGEX
 
 
@@ -119,6 +125,13 @@ class NoteReading(Strict):
     # An option the note states by stating all of others ("a strain and a sprain": both).
     combine: dict[str, list[str]] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _cues_usable(self) -> NoteReading:
+        _check_cues(self.subject)
+        for cues in self.denied.values():
+            _check_cues(cues)
+        return self
+
 
 class Question(Strict):
     id: Ident
@@ -165,6 +178,7 @@ class Question(Strict):
     def _check_reading(self, ids: list[str]) -> None:
         """Cues name options of this question (or `number`); `read` names options too."""
         for key, cues in self.cues.items():
+            _check_cues(cues)
             if key == models.NUMBER_CUES and self.number is not None:
                 for cue in cues:
                     if not cue.startswith(CUE_REGEX) or re.compile(cue[len(CUE_REGEX) :]).groups < 1:
@@ -373,6 +387,11 @@ class ChecklistEntry(Strict):
     # and questions whose cues, mentioned in the note, document it too.
     cues: list[Cue] = Field(default_factory=list)
     documented_by: list[Ident] = Field(default_factory=list)
+
+    @field_validator("cues")
+    @classmethod
+    def _cues_usable(cls, cues: list[str]) -> list[str]:
+        return _check_cues(cues)
 
 
 class TreeInfo(Strict):
