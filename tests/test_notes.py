@@ -46,6 +46,41 @@ Plan: PT, NSAIDs; pain management follow-up.
 """
 
 
+# -- a note in pieces --------------------------------------------------------------------
+
+
+def test_a_long_note_read_in_pieces_finds_what_reading_it_whole_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader goes through a note in pieces of whole lines (ConText's cost grows with the
+    square of a text's length); every mention, its place, its reading and its sentence are the
+    ones a read of the whole note gives."""
+    from wizard.notes import reader
+    from wizard.quiz.cases import load_cases
+
+    vignettes = [case.vignette for case in load_cases().cases]
+    note = "\n\n".join(vignettes) + "\nDenies fever, chills or\nweight loss.\n\n\nR/o cauda equina. 22 weeks\ngestation."
+    assert len(list(reader.line_pieces(note))) > 50
+    in_pieces = reader.read_note(TREE, note)
+    monkeypatch.setattr(reader, "PIECE", len(note) + 1)
+    assert len(list(reader.line_pieces(note))) == 1
+    whole = reader.read_note(TREE, note)
+    assert len(whole) > 1000
+    assert in_pieces == whole
+    for mention in in_pieces:
+        assert note[mention.start : mention.end] == mention.quote
+
+
+@pytest.mark.parametrize("size", [1, 7, 40, 1000])
+def test_the_pieces_are_whole_lines_that_make_up_the_note(size: int) -> None:
+    from wizard.notes.reader import line_pieces
+
+    note = "HPI: back pain.\n\nExam: " + "normal " * 30 + "\nPlan: PT\n"
+    pieces = list(line_pieces(note, size))
+    assert "".join(piece for _, piece in pieces) == note
+    assert all(note[offset : offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(piece.endswith("\n") for _, piece in pieces)  # a line is never cut
+    assert list(line_pieces("", size)) == []
+
+
 # -- what the note states -----------------------------------------------------------------
 
 

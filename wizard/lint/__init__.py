@@ -90,14 +90,18 @@ def _lint_file(path: Path, tabular=None, release_for=None, read_notes: bool = Tr
         tabular = load_tabular()
     report.questions = len(loaded.tree.questions)
     report.rules = len(loaded.tree.rules)
+    from wizard.lint.background import started
+    from wizard.lint.cases import case_problems
+
+    # The case checks and the path walk each take about half of lint's own time: the cases run
+    # on a second core (when there is one) while this process walks the paths.
+    case_result = started(lambda: case_problems(loaded, tabular))
     report.problems += rules_citation_problems(loaded, shown)
     report.problems += code_problems(loaded, shown, tabular)
     walked, coverage = path_findings(loaded, tabular)
     report.paths = walked.paths
     report.problems += findings_problems(loaded, shown, walked, coverage)
-    from wizard.lint.cases import case_problems
-
-    problems, report.cases = case_problems(loaded, tabular)
+    problems, report.cases = case_result()
     report.problems += problems
     if read_notes:
         from wizard.lint.notes import note_problems
