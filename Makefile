@@ -40,9 +40,11 @@ bench: $(STAMP)
 
 # How well a provider's note is read: every vignette of the case library through the reader,
 # per question and overall, against the targets (see bench/notes_eval.py). EVAL_ARGS passes
-# options, e.g. make eval-notes EVAL_ARGS="--cases held_out.toml --verbose".
+# options, e.g. make eval-notes EVAL_ARGS="--cases held_out.toml --verbose". The second run reads
+# each note wrapped at 72 columns, as notes exported or pasted at a fixed width come.
 eval-notes: $(STAMP)
 	$(BIN)/python -m bench.notes_eval $(EVAL_ARGS)
+	$(BIN)/python -m bench.notes_eval --wrap 72 $(EVAL_ARGS)
 
 # The long run of the hostile-input tests: 1500 random examples per fuzz target, a kill at every
 # phase of every answer, 10 s of eight concurrent writers. The counts are printed at the end.

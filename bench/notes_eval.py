@@ -15,9 +15,11 @@ answers for the questions left open; the code set must equal the case's.
 
 Targets: at least 90% of the stated answers suggested right, at most 2% of the suggestions
 wrong, and the code set right on every vignette. `--cases FILE` reads other case files (notes
-written by others, held out from tuning), `--verbose` lists every miss and wrong suggestion.
+written by others, held out from tuning), `--verbose` lists every miss and wrong suggestion. `--wrap N` reads each
+vignette wrapped at N columns, as a note exported or pasted at a fixed width reads (the reader
+must find the same answers in it).
 
-    python -m bench.notes_eval [--cases FILE ...] [--tree TREE] [--verbose]
+    python -m bench.notes_eval [--cases FILE ...] [--tree TREE] [--wrap N] [--verbose]
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.notes_eval", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, action="append", help="a case file (default: every file of the bundled case library)")
     parser.add_argument("--tree", type=Path, help="tree file (default: the shipped low back pain tree)")
+    parser.add_argument("--wrap", type=int, metavar="N", help="wrap each line of a vignette at N columns before reading it")
     parser.add_argument("--verbose", action="store_true", help="list every wrong and missed answer with its quote")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
@@ -62,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     reading = 0.0
     for case in cases:
         started = time.perf_counter()
-        found = prefill(tree, read_note(tree, case.vignette))
+        found = prefill(tree, read_note(tree, wrapped(case.vignette, args.wrap)))
         reading += time.perf_counter() - started
         stated = set(case.stated) if case.stated is not None else set(case.answers)
         unannotated += case.stated is None
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     right_share = right / stated if stated else 1.0
     wrong_share = wrong / suggested if suggested else 0.0
     print()
-    print(f"{len(cases)} vignettes" + (f" ({unannotated} without `stated`: every answer counted as stated)" if unannotated else ""))
+    print(f"{len(cases)} vignettes" + (f", each wrapped at {args.wrap} columns" if args.wrap else "") + (f" ({unannotated} without `stated`: every answer counted as stated)" if unannotated else ""))
     print(f"stated answers suggested right: {right}/{stated} = {right_share:.1%} (target >= {RIGHT_TARGET:.0%}) {'ok' if right_share >= RIGHT_TARGET else 'MISSED'}")
     print(f"suggestions wrong: {wrong}/{suggested} = {wrong_share:.1%} (target <= {WRONG_TARGET:.0%}) {'ok' if wrong_share <= WRONG_TARGET else 'MISSED'}")
     print(f"code sets right after the suggestions: {len(cases) - len(code_misses)}/{len(cases)} {'ok' if not code_misses else 'MISSED'}")
@@ -108,6 +111,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"medspaCy loaded in {loaded_in:.1f} s; reading took {1000 * reading / max(1, len(cases)):.0f} ms a note on average")
     met = right_share >= RIGHT_TARGET and wrong_share <= WRONG_TARGET and not code_misses
     return 0 if met else 1
+
+
+def wrapped(text: str, width: int | None) -> str:
+    """The text with each line wrapped at `width` columns (None: as it is)."""
+    import textwrap
+
+    if not width:
+        return text
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) if line.strip() else line for line in text.splitlines())
 
 
 def table(per_question: dict[str, Counter[str]]) -> str:

@@ -81,6 +81,32 @@ def test_the_pieces_are_whole_lines_that_make_up_the_note(size: int) -> None:
     assert list(line_pieces("", size)) == []
 
 
+def test_a_note_wrapped_at_a_fixed_width_reads_as_the_note_unwrapped() -> None:
+    """A line break inside a sentence is a space to the reader: a sign denied on the line
+    before stays denied, a phrase across two lines is found, and the quote is the note's own."""
+    wrapped = (
+        "HPI: 52 yo M with chronic low back pain radiating down the\nright leg to the calf. Denies fever, chills or\n"
+        "weight loss. No bowel or bladder incontinence. Return to the\nED for saddle numbness.\n"
+        "Assessment: Chronic low back pain with right sciatica.\n"
+    )
+    found = suggest(wrapped)
+    assert found.answers["red_flags"] == "none"
+    assert found.answers.get("red_flag_signs", ()) == ()  # the weight loss is denied, the saddle numbness hypothetical
+    assert (found.answers["leg_symptoms"], found.answers["side"]) == ("sciatica", "right")
+    across = [e for e in found.evidence_for("side") if "\n" in e.quote]
+    assert [e.quote for e in across] == ["down the\nright leg"]  # found across the line break
+    assert all(wrapped[e.start : e.end] == e.quote for e in found.evidence)
+
+
+def test_a_line_that_ends_its_sentence_stays_a_sentence_of_its_own() -> None:
+    from wizard.notes.reader import unwrap
+
+    lines = "Fever: no\nWeight loss: yes\nHPI: back pain\nExam: normal.\nthen more\nPlan: PT\n- follow up"
+    assert unwrap(lines) == lines
+    assert unwrap("chills or\nweight loss") == "chills or weight loss"
+    assert unwrap("return to the\r\nED") == "return to the\r ED"
+
+
 # -- what the note states -----------------------------------------------------------------
 
 

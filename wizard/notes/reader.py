@@ -9,7 +9,9 @@ keeps the longest of its own overlapping mentions.
 
 The sentences are spaCy's rule-based sentencizer's, with every line break a boundary too:
 clinical notes are written in lines ("Exam: ...", "Assessment: ..."), and a heading or a list
-line is a sentence of its own. medspaCy's PyRuSH splits the same notes into the same sentences
+line is a sentence of its own. A line break inside a sentence, as a note wrapped at a fixed
+width has, is read as a space first (`unwrap`): "Denies fever, chills or" / "weight loss" is one
+sentence, and the weight loss is denied. medspaCy's PyRuSH splits the same notes into the same sentences
 (325 against 326 on 2,000 words of the case library) but takes 0.9 s over a 2,000-word note,
 against 0.05 s: three times the whole budget of a reading (bench/notes.py).
 
@@ -239,14 +241,34 @@ def _add_targets(nlp: Any, tree_targets: list[Target]) -> None:
 PIECE = 1000
 
 
+# A line break inside a sentence, as a note wrapped at a fixed width has them: the line goes on
+# without an end mark (. ! ? ; :) and the next begins in lower case ("denies fever, chills or" /
+# "weight loss"), or the line ends with a word no sentence ends with ("return to the" / "ED for
+# fever"). Every other line break ends a sentence (LINE_BREAKS). "no" is not such a word: in
+# "Fever: no" / "Weight loss: yes" it ends its line's sentence.
+_SOFT_WRAP = re.compile(
+    r"(?:[^\s.!?;:](?=[ \t\r]*\n[ \t]*[a-z])"
+    r"|(?<![\w-])(?i:the|an?|to|of|for|and|or|with|in|on|at|by|from|into|as|than)(?=[ \t\r]*\n[ \t]*\w))"
+    r"[ \t\r]*\n"
+)
+
+
+def unwrap(text: str) -> str:
+    """The note with each line break inside a sentence made a space: the same length, so every
+    place in it is the same place in the note."""
+    return _SOFT_WRAP.sub(lambda found: found.group(0)[:-1] + " ", text)
+
+
 def read_note(tree: Tree, text: str) -> list[Mention]:
     """Every mention of the tree's cues in the note, in the order of the note."""
     nlp, tree_targets = load_pipeline(tree)
     mentions: list[Mention] = []
-    pieces = list(line_pieces(text))
+    pieces = list(line_pieces(unwrap(text)))
     for (offset, _), doc in zip(pieces, nlp.pipe(piece for _, piece in pieces)):
         labels = doc.user_data.get(CUE_LABELS, {})
-        mentions += [_mention(span, tree_targets[int(label)], offset) for span in doc.spans.get(SPANS, []) for label in labels.get((span.start, span.end), ())]
+        for span in doc.spans.get(SPANS, []):
+            quote = text[offset + span.start_char : offset + span.end_char]  # the note's own words, its line breaks kept
+            mentions += [_mention(span, tree_targets[int(label)], offset, quote) for label in labels.get((span.start, span.end), ())]
     kept = [m for m in _longest_per_owner(mentions) if m.target.kind != NUMBER or m.number is not None]
     return sorted(kept, key=lambda m: (m.start, m.end))
 
@@ -254,8 +276,8 @@ def read_note(tree: Tree, text: str) -> list[Mention]:
 def line_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]:
     """The note in pieces of whole lines, about `size` characters each, with their offsets.
 
-    Every line break starts a sentence (LINE_BREAKS) and a cue is found within its line, so a
-    piece reads as the whole note does. ConText weighs every modifier of a text against every
+    Every line break left by `unwrap` starts a sentence (LINE_BREAKS) and a cue is found
+    within its line, so a piece reads as the whole note does. ConText weighs every modifier of a text against every
     mention in it, sentence or not: a note read whole costs the square of its length (a
     2,000-word note, 0.6 s of its 0.8 s under a profiler), read in pieces its length.
     """
@@ -270,7 +292,7 @@ def line_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]
         start = cut + 1
 
 
-def _mention(span: Any, target: Target, offset: int = 0) -> Mention:
+def _mention(span: Any, target: Target, offset: int, quote: str) -> Mention:
     number = None
     if target.kind == NUMBER:
         found = re.search(target.cue[len(CUE_REGEX) :], span.text, re.IGNORECASE)
@@ -278,7 +300,7 @@ def _mention(span: Any, target: Target, offset: int = 0) -> Mention:
     sentence = " ".join(span.sent.text.split())
     if len(sentence) > SENTENCE_SHOWN:
         sentence = sentence[: SENTENCE_SHOWN - 1] + "…"
-    return Mention(target, offset + span.start_char, offset + span.end_char, span.text, _context(span), sentence, number)
+    return Mention(target, offset + span.start_char, offset + span.end_char, quote, _context(span), sentence, number)
 
 
 def _context(span: Any) -> str:
