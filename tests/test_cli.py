@@ -201,3 +201,26 @@ def test_output_the_stream_cannot_hold_is_escaped_never_an_error(tmp_path, env, 
             assert json.loads(out)["tree"]["title"] == title
         else:
             assert shown in out
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly():
+    """`wizard quiz --list | head -2`: the pipe closes before the list is written; wizard stops
+    with the shell's code for it (141), never an "internal error"."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        done = subprocess.run([sys.executable, "-m", "wizard", "quiz", "--list"], cwd=REPO, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [["quiz", "--note", "note.txt"], ["--note", "note.txt", "quiz"]])
+def test_the_quiz_refuses_a_note_with_the_reason_wherever_it_is_given(tmp_path, argv):
+    (tmp_path / "note.txt").write_text("Chronic low back pain.\n")
+    done = wizard(*argv, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "trainee mode never reads a note for you: reading the note is the skill the quiz trains" in done.stderr

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from wizard.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_UNANSWERED, EXIT_USAGE, CliError
+from wizard.cli.common import EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS, EXIT_UNANSWERED, EXIT_USAGE, CliError
 from wizard.text import clean, printable_streams
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliError", "main"]
+__all__ = ["EXIT_OK", "EXIT_OUTPUT_CLOSED", "EXIT_PROBLEMS", "EXIT_UNANSWERED", "EXIT_USAGE", "CliError", "main"]
 
 
 def default_arguments() -> Any:
@@ -75,6 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `wizard quiz --list | head`: the reader has what it wanted and closed the pipe. Not an
+        # error of wizard; the rest of the output goes nowhere, so that Python's own flush at
+        # exit does not fail on the closed pipe either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OUTPUT_CLOSED
     except Exception as error:  # the last guard: a bug must not print a traceback at a clinician
         if os.environ.get("WIZARD_DEBUG"):
             raise

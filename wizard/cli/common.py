@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from wizard.tree.loader import LoadedTree
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_UNANSWERED = 0, 1, 2, 3
+# What a shell reports for a program stopped by SIGPIPE: the reader of the output went away.
+EXIT_OUTPUT_CLOSED = 128 + 13
 
 
 class CliError(Exception):

@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--shuffle", action="store_true", help="in the TUI: the cases in a shuffled order (default: library order)")
     quiz.add_argument("--seed", type=int, metavar="N", help="with --shuffle: the seed, to repeat a run's order (default: a new one, shown)")
     quiz.add_argument("--count", type=int, metavar="N", help="in the TUI: how many cases a run has (default: 5; 0 for all)")
+    # Taken only to be refused with the reason (cmd_quiz); no default, so `wizard --note F quiz` keeps its F.
+    quiz.add_argument("--note", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     prefill = commands.add_parser("prefill", help="the answers a provider's note states, each with its quote (needs the notes extra)")
     prefill.add_argument("note", type=Path, metavar="NOTE", help="the note, a UTF-8 text file (at most 1 MB)")
