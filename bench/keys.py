@@ -29,7 +29,7 @@ SIZE = (100, 30)
 
 async def _run_case(samples: list[float], results: list[float], note: str | None = None) -> None:
     """With `note`, the app reads it from the start (wizard --note): the keys are pressed while
-    medspaCy loads on its worker, and only the samples taken while it loads are kept."""
+    medspaCy loads in the reader's process, and only the samples taken while it loads are kept."""
     from textual._compositor import CompositorUpdate
 
     from bench.common import TREE

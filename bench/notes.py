@@ -1,5 +1,5 @@
 """Reading a provider's note: a 2,000-word note once medspaCy is loaded, and the UI's keypresses
-while it loads on its worker (`wizard --note FILE`).
+while it loads in the reader's process (`wizard --note FILE`).
 
 The note is made of the case library's vignettes, one after another, to 2,000 words: a long
 note written as clinicians write. Each round runs in a fresh process.
@@ -49,7 +49,7 @@ def measure_reading(runs: int) -> list[Row]:
     Path(handle.name).unlink()
     reading = Row(f"Reading a {WORDS:,}-word note, medspaCy loaded (prefill, in process)", reads, "ms", "< 300 ms", False)
     reading.passed = reading.value < 0.3
-    loading = Row("Loading medspaCy with the tree's cues (on a worker in the UI; for information)", loads, "s", "-", True)
+    loading = Row("Loading medspaCy with the tree's cues (in the UI: in the reader's process; for information)", loads, "s", "-", True)
     return [reading, loading]
 
 

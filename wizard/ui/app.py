@@ -192,6 +192,7 @@ class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, Commo
     def on_unmount(self) -> None:
         if self._relay is not None:
             self._relay.close()
+        self.close_note_reader()
 
     def save_before_abandoning(self) -> None:
         """The terminal is gone and the process ends now (wizard.ui.signals.end): the writes

@@ -1,8 +1,9 @@
 """The provider's note in the wizard: read on a worker, its suggestions shown and confirmed.
 
 A mixin of WizardApp. `wizard --note FILE` and the palette's "Read a note" hand the text to
-`read_note_text`, which loads medspaCy and reads the note on a thread worker (the first
-question never waits for it) and posts NoteRead or NoteFailed. Nothing is answered from the
+`read_note_text`, which has the note read by the reader's own process (wizard.notes.service:
+medspaCy loads there, on another core, and the first question never waits for it) from a
+thread worker, and posts NoteRead or NoteFailed. Nothing is answered from the
 note: each question it answers shows its suggestion (marked, highlighted, with the note's
 words under the prompt) and Enter accepts it; any other choice overrides it. `accept_note`
 (the `a` key) accepts the suggestions one question after another, each through the same
@@ -26,6 +27,7 @@ from wizard.tree.models import Answer
 if TYPE_CHECKING:
     from wizard.engine.engine import Engine
     from wizard.notes.prefill import Conflict, Evidence, Prefill
+    from wizard.notes.service import NoteReaderProcess
     from wizard.tree.loader import LoadedTree
 
 
@@ -47,6 +49,8 @@ class NoteReading:
 
     suggestions: Prefill | None = None
     note_reading: bool = False
+    # The reader's own process (wizard.notes.service): started by the first note, ended with the app.
+    note_reader: NoteReaderProcess | None = None
     # Checklist items ticked because the note documents them: ticked once, then the person's.
     note_ticked: set[str]
 
@@ -70,12 +74,13 @@ class NoteReading:
 
         try:
             from wizard.notes.note_text import note_text
-            from wizard.notes.prefill import prefill
-            from wizard.notes.reader import read_note
+            from wizard.notes.service import NoteReaderProcess, ReaderStopped
 
-            tree = self.loaded.tree
-            found = prefill(tree, read_note(tree, note_text(text)), given={})
-        except (NoteError, NotesUnavailable) as error:
+            checked = note_text(text)  # an empty or binary paste is refused here, at once
+            if self.note_reader is None:
+                self.note_reader = NoteReaderProcess()
+            found = self.note_reader.read(self.loaded.tree, checked)
+        except (NoteError, NotesUnavailable, ReaderStopped) as error:
             self.post_message(self.NoteFailed(str(error)))
             return
         except Exception as error:  # noqa: BLE001 - the encounter goes on without the note; say why
@@ -137,3 +142,7 @@ class NoteReading:
     def documented(self) -> dict[str, Any]:
         """Checklist items the note documents, with the words that do: empty without a note."""
         return dict(self.suggestions.documented) if self.suggestions is not None else {}
+
+    def close_note_reader(self) -> None:
+        if self.note_reader is not None:
+            self.note_reader.close()

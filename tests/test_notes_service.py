@@ -1,0 +1,81 @@
+"""The note reader's own process, as the UI uses it: the same suggestions as a read in process,
+one process for every note of an app, and a clear reason whenever there is no answer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SHIPPED_TREE
+from wizard.notes import NoteError, NotesUnavailable
+from wizard.notes.service import NoteReaderProcess, ReaderStopped
+from wizard.tree import load_tree
+
+pytest.importorskip("medspacy")
+
+TREE = load_tree(SHIPPED_TREE).tree
+NOTE = "HPI: chronic low back pain radiating down the right leg. Denies fever.\nAssessment: Chronic low back pain with right sciatica.\n"
+
+
+@pytest.fixture
+def reader():
+    process = NoteReaderProcess()
+    yield process
+    process.close()
+
+
+def test_the_process_suggests_what_a_read_in_process_suggests(reader: NoteReaderProcess) -> None:
+    from wizard.notes.prefill import prefill
+    from wizard.notes.reader import read_note
+
+    assert reader.read(TREE, NOTE) == prefill(TREE, read_note(TREE, NOTE), given={})
+    assert reader.pid != os.getpid()
+
+
+def test_every_note_of_an_app_goes_to_the_same_process_and_close_ends_it(reader: NoteReaderProcess) -> None:
+    reader.read(TREE, NOTE)
+    pid = reader.pid
+    assert reader.read(TREE, "Low back pain.").answers["region"] == "low_back"
+    assert reader.pid == pid
+    reader.close()
+    assert reader.pid is None
+    with pytest.raises(ProcessLookupError):  # ended and reaped by close()
+        os.kill(pid, 0)
+
+
+def test_a_note_that_cannot_be_one_is_refused_with_the_fix(reader: NoteReaderProcess) -> None:
+    with pytest.raises(NoteError, match="is empty. Fix:"):
+        reader.read(TREE, "  \n ")
+
+
+def test_a_reader_killed_between_notes_is_started_again(reader: NoteReaderProcess) -> None:
+    reader.read(TREE, NOTE)
+    killed = reader.pid
+    os.kill(killed, signal.SIGKILL)
+    assert reader.read(TREE, NOTE).answers["side"] == "right"
+    assert reader.pid != killed
+
+
+def test_a_reader_that_dies_while_reading_says_so(tmp_path: Path) -> None:
+    # A stand-in for medspaCy that ends the process as it loads: no answer comes back.
+    (tmp_path / "medspacy.py").write_text("import os\nos._exit(9)\n", encoding="utf-8")
+    reader = NoteReaderProcess(env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
+    try:
+        with pytest.raises(ReaderStopped, match=r"the note reader stopped \(exit code 9\)"):
+            reader.read(TREE, NOTE)
+    finally:
+        reader.close()
+
+
+def test_without_medspacy_in_the_reader_the_ui_is_told_how_to_add_it(tmp_path: Path) -> None:
+    (tmp_path / "medspacy.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
+    reader = NoteReaderProcess(env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
+    try:
+        with pytest.raises(NotesUnavailable, match=r"pip install 'wizard-lbp\[notes\]'"):
+            reader.read(TREE, NOTE)
+    finally:
+        reader.close()
