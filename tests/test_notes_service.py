@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,22 +62,23 @@ def test_a_reader_killed_between_notes_is_started_again(reader: NoteReaderProces
     assert reader.pid != killed
 
 
-def test_a_reader_that_dies_while_reading_says_so(tmp_path: Path) -> None:
-    # A stand-in for medspaCy that ends the process as it loads: no answer comes back.
-    (tmp_path / "medspacy.py").write_text("import os\nos._exit(9)\n", encoding="utf-8")
-    reader = NoteReaderProcess(env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
+@contextmanager
+def reader_with_medspacy(folder: Path, body: str) -> Iterator[NoteReaderProcess]:
+    """A reader whose `import medspacy` runs `body` instead (a stand-in put first on its path)."""
+    (folder / "medspacy.py").write_text(body, encoding="utf-8")
+    reader = NoteReaderProcess(env={**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), *sys.path])})
     try:
-        with pytest.raises(ReaderStopped, match=r"the note reader stopped \(exit code 9\)"):
-            reader.read(TREE, NOTE)
+        yield reader
     finally:
         reader.close()
+
+
+def test_a_reader_that_dies_while_reading_says_so(tmp_path: Path) -> None:
+    # medspaCy's load ends the process: no answer comes back.
+    with reader_with_medspacy(tmp_path, "import os\nos._exit(9)\n") as reader, pytest.raises(ReaderStopped, match=r"the note reader stopped \(exit code 9\)"):
+        reader.read(TREE, NOTE)
 
 
 def test_without_medspacy_in_the_reader_the_ui_is_told_how_to_add_it(tmp_path: Path) -> None:
-    (tmp_path / "medspacy.py").write_text("raise ImportError('not installed')\n", encoding="utf-8")
-    reader = NoteReaderProcess(env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
-    try:
-        with pytest.raises(NotesUnavailable, match=r"pip install 'wizard-lbp\[notes\]'"):
-            reader.read(TREE, NOTE)
-    finally:
-        reader.close()
+    with reader_with_medspacy(tmp_path, "raise ImportError('not installed')\n") as reader, pytest.raises(NotesUnavailable, match=r"pip install 'wizard-lbp\[notes\]'"):
+        reader.read(TREE, NOTE)
