@@ -82,3 +82,27 @@ def test_a_reader_that_dies_while_reading_says_so(tmp_path: Path) -> None:
 def test_without_medspacy_in_the_reader_the_ui_is_told_how_to_add_it(tmp_path: Path) -> None:
     with reader_with_medspacy(tmp_path, "raise ImportError('not installed')\n") as reader, pytest.raises(NotesUnavailable, match=r"pip install 'wizard-lbp\[notes\]'"):
         reader.read(TREE, NOTE)
+
+
+def test_closing_while_a_note_is_read_ends_the_reader_and_the_read(tmp_path: Path) -> None:
+    """The app quits while the reader still loads: close() does not wait for the note, and the
+    read in flight ends with the reason instead of hanging."""
+    import threading
+
+    outcome: list[BaseException] = []
+
+    def read(reader: NoteReaderProcess) -> None:
+        try:
+            reader.read(TREE, NOTE)
+        except BaseException as error:  # noqa: BLE001 - kept for the assertion
+            outcome.append(error)
+
+    with reader_with_medspacy(tmp_path, "import time\ntime.sleep(600)\n") as reader:
+        worker = threading.Thread(target=read, args=(reader,))
+        worker.start()
+        while reader.pid is None:  # the read has started its reader
+            threading.Event().wait(0.01)
+        reader.close()
+        worker.join(timeout=60)  # a guard against a hang, not a timing goal
+        assert not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], ReaderStopped)

@@ -44,6 +44,7 @@ class NoteReaderProcess:
         self._env = env
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def pid(self) -> int | None:
@@ -79,13 +80,23 @@ class NoteReaderProcess:
             raise ReaderStopped(f"the note reader stopped (exit code {code}); reading the note again starts a new one") from None
 
     def close(self) -> None:
-        with self._lock:
-            process, self._process = self._process, None
-        if process is not None:
-            _end(process)
+        """End the reader. A note still being read (the app is quitting) is not waited for: its
+        reader is killed, and the read in flight ends with ReaderStopped."""
+        self._closed = True
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if self._lock.locked():
+            process.kill()
+        _end(process)
 
     def _started(self) -> subprocess.Popen[bytes]:
-        if self._process is None or self._process.poll() is not None:
+        if self._closed:
+            raise ReaderStopped("the note reader was closed with the app")
+        if self._process is not None and self._process.poll() is not None:
+            _end(self._process)  # ended between two notes: let go of its pipes
+            self._process = None
+        if self._process is None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "wizard.notes.service"],
                 stdin=subprocess.PIPE,
