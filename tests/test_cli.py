@@ -224,3 +224,33 @@ def test_the_quiz_refuses_a_note_with_the_reason_wherever_it_is_given(tmp_path, 
     done = wizard(*argv, cwd=tmp_path)
     assert done.returncode == 2
     assert "trainee mode never reads a note for you: reading the note is the skill the quiz trains" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--answers", "a.toml", "--format", "fhir", "--bundle-type", "transaction", "--date-of-service", "2026-12-07", "--sessions", "s"],
+        ["lint", "t.toml", "--no-notes", "--release", "FY2027", "--icd-dir", "d"],
+        ["icd", "diff", "FY2026", "FY2027", "--tree", "t.toml", "--format", "json"],
+        ["icd", "import", "a.xml", "b.txt", "--effective", "2027-04-01", "--replace"],
+        ["sessions", "export", "abc", "--format", "markdown", "--out", "o.md"],
+        ["sessions", "delete", "abc", "--yes"],
+        ["quiz", "--case", "c", "--answer", "M54.50"],
+        ["prefill", "n.txt", "--format", "json"],
+        ["graph", "--tree", "t.toml"],
+        ["--tree", "t.toml", "--label", "run", "lint"],  # a command after the global options: the whole parser
+    ],
+)
+def test_a_command_parsed_with_its_own_options_alone_reads_as_with_every_command(argv):
+    """`wizard run ...` builds the options of `run` alone: the arguments it gets are the same."""
+    from wizard.cli.parser import build_parser, parser_for
+
+    assert vars(parser_for(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_the_help_lists_every_command():
+    from wizard.cli.parser import COMMANDS
+
+    done = wizard("--help")
+    assert done.returncode == 0
+    assert all(f"    {name} " in done.stdout for name in COMMANDS)

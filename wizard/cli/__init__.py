@@ -29,9 +29,9 @@ def parse_arguments(argv: Sequence[str]) -> Any:
         # `wizard` alone, the launch a clinician waits for: argparse and the parsers of every
         # command are a few milliseconds of it, for defaults known in advance.
         return default_arguments()
-    from wizard.cli.parser import build_parser
+    from wizard.cli.parser import parser_for
 
-    return build_parser().parse_args(argv)
+    return parser_for(argv).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,13 +1,15 @@
 """The command line's arguments: every command, its options and its help.
 
 Built only when arguments are given: `wizard` alone, as clinicians start it, takes the
-defaults (`wizard.cli.default_arguments`) without importing argparse or building eleven parsers.
+defaults (`wizard.cli.default_arguments`) without importing argparse or building eleven parsers;
+`wizard run ...` builds the options of `run` alone (`parser_for`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wizard.cli.common import EXIT_USAGE
@@ -40,7 +42,10 @@ def date_of_service(text: str):  # noqa: ANN201 - a datetime.date, imported here
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with `only`, a command's name, the options of that command
+    alone, the others listed by name and help as `wizard --help` shows them (adding every
+    command's options took a tenth of a `wizard run`)."""
     parser = _Parser(prog="wizard", description="Walk a decision tree to a sequenced ICD-10-CM code set.")
     parser.add_argument("--tree", type=Path, help="tree file (default: the shipped low back pain tree)")
     parser.add_argument("--date-of-service", type=date_of_service, metavar="YYYY-MM-DD", help=DATE_HELP)
@@ -59,7 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     icd_dir = argparse.ArgumentParser(add_help=False)
     icd_dir.add_argument("--icd-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS, help=ICD_DIR_HELP)
 
-    run = commands.add_parser("run", help="run a tree headless from an answers file", parents=[folder, icd_dir])
+    parents = {"folder": folder, "icd_dir": icd_dir}
+    for name, (help_text, shared, add_options) in COMMANDS.items():
+        if only is not None and name != only:
+            commands.add_parser(name, help=help_text)
+            continue
+        add_options(commands.add_parser(name, help=help_text, parents=[parents[key] for key in shared]), folder, icd_dir)
+    return parser
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for these arguments: the command's own options alone when the command comes
+    first (`wizard run ...`, as scripts write it), else the whole parser."""
+    return build_parser(argv[0] if argv and argv[0] in COMMANDS else None)
+
+
+def _run_options(run: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     run.add_argument("--date-of-service", type=date_of_service, metavar="YYYY-MM-DD", default=argparse.SUPPRESS, help=DATE_HELP)
     run.add_argument("--tree", type=Path, dest="run_tree", help="tree file (default: the shipped tree)")
     run.add_argument("--answers", type=Path, help="TOML file with an [answers] table (required unless --note is given)")
@@ -70,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--patient-ref", metavar="REF", help="with --format fhir: the subject, e.g. Patient/123 (default: a marked placeholder)")
     run.add_argument("--bundle-type", choices=BUNDLE_TYPES, help=BUNDLE_HELP)
 
-    sessions = commands.add_parser("sessions", help="list, show, export or delete saved sessions", parents=[folder])
+
+def _sessions_options(sessions: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     actions = sessions.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     actions.add_parser("list", help="every session in the folder, unreadable ones with the reason", parents=[folder]).add_argument(
         "--format", choices=("text", "json"), default="text"
@@ -86,13 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", help=ID_HELP)
     delete.add_argument("--yes", action="store_true", help="do not ask")
 
-    lint = commands.add_parser("lint", help="check trees: schema, references, codes, every path", parents=[icd_dir])
+
+def _lint_options(lint: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     lint.add_argument("paths", nargs="*", type=Path, help="tree files (default: every shipped tree)")
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--release", metavar="FY", help="check against this installed ICD-10-CM release, e.g. FY2027 (default: the one each tree names)")
     lint.add_argument("--no-notes", action="store_true", help="do not read the case library's vignettes as notes (the structural checks only, in a fraction of the time)")
 
-    icd = commands.add_parser("icd", help="the installed ICD-10-CM releases: list, import, diff", parents=[icd_dir])
+
+def _icd_options(icd: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     icd_actions = icd.add_subparsers(dest="icd_action", metavar="ACTION", parser_class=_Parser)
     listing = icd_actions.add_parser("list", help="the installed releases and the one in force on a date", parents=[icd_dir])
     listing.add_argument("--date", type=date_of_service, metavar="YYYY-MM-DD", help="the date to mark the release in force on (default: today)")
@@ -107,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--tree", type=Path, dest="diff_tree", metavar="TREE", help="only the changes that touch the codes this tree can produce")
     diff.add_argument("--format", choices=("text", "json"), default="text")
 
-    quiz = commands.add_parser("quiz", help="trainee mode: code a case and see why (the TUI without options)", parents=[folder, icd_dir])
+
+def _quiz_options(quiz: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     quiz.add_argument("--list", action="store_true", help="list the case ids")
     quiz.add_argument("--case", metavar="ID", help="the case to grade")
     quiz.add_argument("--answer", metavar="CODES", help='your codes in order, e.g. "M54.41,G89.29"')
@@ -119,14 +143,27 @@ def build_parser() -> argparse.ArgumentParser:
     # Taken only to be refused with the reason (cmd_quiz); no default, so `wizard --note F quiz` keeps its F.
     quiz.add_argument("--note", type=Path, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    prefill = commands.add_parser("prefill", help="the answers a provider's note states, each with its quote (needs the notes extra)")
+
+def _prefill_options(prefill: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     prefill.add_argument("note", type=Path, metavar="NOTE", help="the note, a UTF-8 text file (at most 1 MB)")
     prefill.add_argument("--tree", type=Path, dest="prefill_tree", help="tree file (default: the shipped tree)")
     prefill.add_argument("--format", choices=("toml", "json"), default="toml")
 
-    graph = commands.add_parser("graph", help="print the tree's flow as a Mermaid diagram")
+
+def _graph_options(graph: argparse.ArgumentParser, folder: argparse.ArgumentParser, icd_dir: argparse.ArgumentParser) -> None:  # noqa: ARG001
     graph.add_argument("--tree", type=Path, dest="graph_tree", help="tree file (default: the shipped tree)")
-    return parser
+
+
+# Each command: its help line, the shared options it takes after its name, and its own options.
+COMMANDS: dict[str, tuple[str, tuple[str, ...], Callable[..., None]]] = {
+    "run": ("run a tree headless from an answers file", ("folder", "icd_dir"), _run_options),
+    "sessions": ("list, show, export or delete saved sessions", ("folder",), _sessions_options),
+    "lint": ("check trees: schema, references, codes, every path", ("icd_dir",), _lint_options),
+    "icd": ("the installed ICD-10-CM releases: list, import, diff", ("icd_dir",), _icd_options),
+    "quiz": ("trainee mode: code a case and see why (the TUI without options)", ("folder", "icd_dir"), _quiz_options),
+    "prefill": ("the answers a provider's note states, each with its quote (needs the notes extra)", (), _prefill_options),
+    "graph": ("print the tree's flow as a Mermaid diagram", (), _graph_options),
+}
 
 
 def _version() -> str:
