@@ -74,8 +74,8 @@ def measure_keys_while_loading(runs: int) -> Row:
 def main() -> int:
     """One round: print [load seconds, [read seconds ...]] for the note in argv[1]."""
     sys.path.insert(0, str(REPO))
-    from wizard.notes.prefill import prefill
-    from wizard.notes.reader import load_pipeline, read_note
+    from wizard.notes.prefill import suggest
+    from wizard.notes.reader import load_pipeline
     from wizard.tree.loader import default_tree_path, load_tree
 
     note = Path(sys.argv[1]).read_text(encoding="utf-8")
@@ -87,7 +87,7 @@ def main() -> int:
     reads = []
     for _ in range(repeats):
         started = time.perf_counter()
-        prefill(tree, read_note(tree, note))
+        suggest(tree, note)
         reads.append(time.perf_counter() - started)
     print(json.dumps([load, reads]))
     return 0

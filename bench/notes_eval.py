@@ -35,10 +35,6 @@ RIGHT_TARGET = 0.90
 WRONG_TARGET = 0.02
 
 
-def normal(answer: object) -> object:
-    return tuple(answer) if isinstance(answer, (list, tuple)) else answer
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.notes_eval", description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=Path, action="append", help="a case file (default: every file of the bundled case library)")
@@ -49,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO))
     from wizard.engine.engine import Engine
     from wizard.engine.headless import walk
-    from wizard.notes.prefill import prefill
+    from wizard.notes.prefill import suggest
     from wizard.notes.reader import read_note
+    from wizard.tree.models import same_answer
     from wizard.quiz.cases import load_case_file, load_cases
     from wizard.tree.loader import default_tree_path, load_tree
 
@@ -65,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     reading = 0.0
     for case in cases:
         started = time.perf_counter()
-        found = prefill(tree, read_note(tree, wrapped(case.vignette, args.wrap)))
+        found = suggest(tree, wrapped(case.vignette, args.wrap))
         reading += time.perf_counter() - started
         stated = set(case.stated) if case.stated is not None else set(case.answers)
         unannotated += case.stated is None
@@ -75,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             counts["stated"] += question in stated
             if question in found.answers:
                 counts["suggested"] += 1
-                if normal(found.answers[question]) == normal(answer):
+                if same_answer(found.answers[question], answer):
                     counts["right"] += question in stated
                     counts["right, not stated"] += question not in stated
                 else:

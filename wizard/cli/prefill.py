@@ -29,10 +29,9 @@ def read_prefill(note: Path, loaded: LoadedTree, given: dict[str, Answer] | None
 
     try:
         text = read_note_file(note)
-        from wizard.notes.prefill import prefill
-        from wizard.notes.reader import read_note
+        from wizard.notes.prefill import suggest
 
-        return prefill(loaded.tree, read_note(loaded.tree, text), given)
+        return suggest(loaded.tree, text, given)
     except (NoteError, NotesUnavailable) as error:
         raise CliError(str(error)) from None
 
@@ -52,6 +51,8 @@ def answers_toml(found: Prefill, loaded: LoadedTree, note: Path) -> str:
     conflicts and the questions left open as comments, for the person who completes it."""
     import tomli_w
 
+    from wizard.notes.prefill import json_answer
+
     tree = loaded.tree
     lines = [
         f"# Answers read from {one_line(str(note))} for tree '{tree.tree.id}' by wizard prefill.",
@@ -62,7 +63,7 @@ def answers_toml(found: Prefill, loaded: LoadedTree, note: Path) -> str:
         if question.id not in found.answers:
             continue
         answer = found.answers[question.id]
-        value = tomli_w.dumps({"v": list(answer) if isinstance(answer, tuple) else answer}).strip().removeprefix("v = ")
+        value = tomli_w.dumps({"v": json_answer(answer)}).strip().removeprefix("v = ")
         quotes = "; ".join(dict.fromkeys(f'"{one_line(e.quote)}"' + ("" if e.context == "affirmed" else f" ({e.context})") for e in found.evidence_for(question.id)))
         lines.append(f"{question.id} = {value}  # {quotes}")
     for conflict in found.conflicts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wizard.tree.models import same_answer
 from wizard.tree.problems import Problem, TreeError, display_path
 
 if TYPE_CHECKING:
@@ -30,8 +31,7 @@ def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
 
     if not has_cues(loaded):
         return [], 0
-    from wizard.notes.prefill import prefill
-    from wizard.notes.reader import read_note
+    from wizard.notes.prefill import suggest
 
     tree = loaded.tree
     problems: list[Problem] = []
@@ -46,13 +46,13 @@ def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
             continue
         for index, case in enumerate(library.case):
             try:
-                found = prefill(tree, read_note(tree, case.vignette))
+                found = suggest(tree, case.vignette)
             except NotesUnavailable as error:
                 return [Problem(display_path(loaded.path), "", f"the vignettes were not read as notes: {error}", kind="warning")], read
             read += 1
             for question, answer in case.answers.items():
                 suggested = found.answers.get(question)
-                if suggested is None or _same(suggested, answer):
+                if suggested is None or same_answer(suggested, answer):
                     continue
                 words = "; ".join(f'"{e.quote}"' for e in found.evidence_for(question)[:2])
                 problems.append(
@@ -65,10 +65,6 @@ def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
                     )
                 )
     return problems, read
-
-
-def _same(a: object, b: object) -> bool:
-    return (tuple(a) if isinstance(a, (list, tuple)) else a) == (tuple(b) if isinstance(b, (list, tuple)) else b)
 
 
 def _shown(answer: object) -> str:

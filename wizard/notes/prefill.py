@@ -46,7 +46,7 @@ class Evidence:
     sentence: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"question": self.question, "answer": _json_answer(self.answer), "quote": self.quote, "start": self.start, "end": self.end, "context": self.context}
+        return {"question": self.question, "answer": json_answer(self.answer), "quote": self.quote, "start": self.start, "end": self.end, "context": self.context}
 
 
 @record
@@ -58,7 +58,7 @@ class Conflict:
     quotes: tuple[str, ...]
 
     def as_dict(self) -> dict[str, object]:
-        return {"question": self.question, "answers": [_json_answer(a) for a in self.answers], "quotes": list(self.quotes)}
+        return {"question": self.question, "answers": [json_answer(a) for a in self.answers], "quotes": list(self.quotes)}
 
 
 @record
@@ -79,15 +79,23 @@ class Prefill:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "answers": {question: _json_answer(answer) for question, answer in self.answers.items()},
+            "answers": {question: json_answer(answer) for question, answer in self.answers.items()},
             "evidence": [e.as_dict() for e in self.evidence],
             "conflicts": [c.as_dict() for c in self.conflicts],
             "not_stated": list(self.not_stated),
         }
 
 
-def _json_answer(answer: Answer) -> object:
+def json_answer(answer: Answer) -> object:
+    """An answer as JSON and TOML write it: a set answer as a list."""
     return list(answer) if isinstance(answer, tuple) else answer
+
+
+def suggest(tree: Tree, text: str, given: Mapping[str, Answer] | None = None) -> Prefill:
+    """Read a note's text and make its suggestions: what every reader of a note calls."""
+    from wizard.notes.reader import read_note
+
+    return prefill(tree, read_note(tree, text), given)
 
 
 def prefill(tree: Tree, mentions: list[Mention], given: Mapping[str, Answer] | None = None) -> Prefill:

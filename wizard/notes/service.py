@@ -23,17 +23,21 @@ import sys
 import threading
 from typing import IO, TYPE_CHECKING
 
-from wizard.notes import NoteError, NotesUnavailable
+from wizard.notes import NotesUnavailable
 
 if TYPE_CHECKING:
     from wizard.notes.prefill import Prefill
     from wizard.tree.models import Tree
 
 # The answers a child sends, by what the parent raises for them.
-OK, UNAVAILABLE, REFUSED, FAILED = "ok", "unavailable", "refused", "failed"
+OK, UNAVAILABLE, FAILED = "ok", "unavailable", "failed"
 
 
-class ReaderStopped(RuntimeError):
+class ReaderFailed(RuntimeError):
+    """The reader gave no suggestions for a note; the message says why, as the UI shows it."""
+
+
+class ReaderStopped(ReaderFailed):
     """The reader's process ended without an answer (killed, or crashed)."""
 
 
@@ -52,7 +56,11 @@ class NoteReaderProcess:
 
     def read(self, tree: Tree, text: str) -> Prefill:
         """The suggestions for a note (blocks: a worker calls it). Raises NotesUnavailable,
-        NoteError, ReaderStopped, or RuntimeError with the child's reason."""
+        NoteError, or ReaderFailed (ReaderStopped when the process ended) with the reason. A text that cannot
+        be a note (empty, binary, too big) is refused here, at once, before any process starts."""
+        from wizard.notes.note_text import note_text
+
+        text = note_text(text)
         with self._lock:
             reused = self._process is not None and self._process.poll() is None
             try:
@@ -65,9 +73,7 @@ class NoteReaderProcess:
             return value
         if kind == UNAVAILABLE:
             raise NotesUnavailable(value)
-        if kind == REFUSED:
-            raise NoteError(value)
-        raise RuntimeError(value)
+        raise ReaderFailed(value)
 
     def _ask(self, tree: Tree, text: str) -> tuple:
         process = self._started()
@@ -145,16 +151,12 @@ def receive(stream: IO[bytes]) -> tuple:
 
 def answer(tree: Tree, text: str) -> tuple[str, object]:
     """What the child sends back for one note."""
-    from wizard.notes.note_text import note_text
-    from wizard.notes.prefill import prefill
-    from wizard.notes.reader import read_note
+    from wizard.notes.prefill import suggest
 
     try:
-        return OK, prefill(tree, read_note(tree, note_text(text)), given={})
+        return OK, suggest(tree, text)
     except NotesUnavailable as error:
         return UNAVAILABLE, str(error)
-    except NoteError as error:
-        return REFUSED, str(error)
     except Exception as error:  # noqa: BLE001 - the reason goes back to the UI, which says it
         return FAILED, f"the note could not be read ({type(error).__name__}: {error})"
 

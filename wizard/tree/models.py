@@ -39,6 +39,11 @@ SOURCES = {
 Answer = Union[str, int, tuple[str, ...]]
 
 
+def same_answer(a: object, b: object) -> bool:
+    """Answers compare as values: a set answer may come as a list (a file, JSON) or a tuple."""
+    return (tuple(a) if isinstance(a, (list, tuple)) else a) == (tuple(b) if isinstance(b, (list, tuple)) else b)
+
+
 def _rebuild(cls: type[Record], values: tuple) -> Record:
     record = object.__new__(cls)
     for name, value in zip(cls.__slots__, values, strict=True):

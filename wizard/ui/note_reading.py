@@ -22,18 +22,13 @@ from textual import work
 from textual.message import Message
 
 from wizard.engine.result import ENTERED, NOTE_CONFIRMED, Origin
-from wizard.tree.models import Answer
+from wizard.tree.models import Answer, same_answer
 
 if TYPE_CHECKING:
     from wizard.engine.engine import Engine
     from wizard.notes.prefill import Conflict, Evidence, Prefill
     from wizard.notes.service import NoteReaderProcess
     from wizard.tree.loader import LoadedTree
-
-
-def same_answer(a: object, b: object) -> bool:
-    """Answers compare as values; a set answer may come as a list or a tuple."""
-    return (tuple(a) if isinstance(a, (list, tuple)) else a) == (tuple(b) if isinstance(b, (list, tuple)) else b)
 
 
 class NoteReading:
@@ -73,14 +68,12 @@ class NoteReading:
         from wizard.notes import NoteError, NotesUnavailable
 
         try:
-            from wizard.notes.note_text import note_text
-            from wizard.notes.service import NoteReaderProcess, ReaderStopped
+            from wizard.notes.service import NoteReaderProcess, ReaderFailed
 
-            checked = note_text(text)  # an empty or binary paste is refused here, at once
             if self.note_reader is None:
                 self.note_reader = NoteReaderProcess()
-            found = self.note_reader.read(self.loaded.tree, checked)
-        except (NoteError, NotesUnavailable, ReaderStopped) as error:
+            found = self.note_reader.read(self.loaded.tree, text)
+        except (NoteError, NotesUnavailable, ReaderFailed) as error:
             self.post_message(self.NoteFailed(str(error)))
             return
         except Exception as error:  # noqa: BLE001 - the encounter goes on without the note; say why
