@@ -36,6 +36,17 @@ def load_tree_or_exit(path: Path | None) -> LoadedTree:
         raise CliError(f"the tree cannot be used:\n{error}\nRun 'wizard lint <file>' for every problem.") from None
 
 
+def read_note_or_exit(path: Path) -> str:
+    """The text of a note file, or CliError (exit 2) naming the file and the fix."""
+    from wizard.notes import NoteError
+    from wizard.notes.note_text import read_note_file
+
+    try:
+        return read_note_file(path)
+    except NoteError as error:
+        raise CliError(str(error)) from None
+
+
 def open_release(args: argparse.Namespace, tree_release: str) -> ReleaseCheck:
     """The release check for the date of service given (today by default): the release in
     force that day, or the nearest installed one with a notice; only its data file is read."""

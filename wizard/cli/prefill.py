@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.cli.common import EXIT_OK, CliError, load_tree_or_exit
+from wizard.cli.common import EXIT_OK, CliError, load_tree_or_exit, read_note_or_exit
 from wizard.text import clean, json_safe, one_line
 
 if TYPE_CHECKING:
@@ -24,15 +24,13 @@ if TYPE_CHECKING:
 
 def read_prefill(note: Path, loaded: LoadedTree, given: dict[str, Answer] | None = None) -> Prefill:
     """The note's suggestions for a tree, or CliError (exit 2) when the note or medspaCy is not there."""
-    from wizard.notes import NoteError, NotesUnavailable
-    from wizard.notes.note_text import read_note_file
+    from wizard.notes import NotesUnavailable
+    from wizard.notes.prefill import suggest
 
+    text = read_note_or_exit(note)
     try:
-        text = read_note_file(note)
-        from wizard.notes.prefill import suggest
-
         return suggest(loaded.tree, text, given)
-    except (NoteError, NotesUnavailable) as error:
+    except NotesUnavailable as error:
         raise CliError(str(error)) from None
 
 

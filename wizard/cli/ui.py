@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.cli.common import CliError, load_tree_or_exit, session_store
+from wizard.cli.common import CliError, load_tree_or_exit, read_note_or_exit, session_store
 
 if TYPE_CHECKING:
     import argparse
@@ -51,15 +51,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 def _note_text(path: Path | None) -> str | None:
     """The text of --note, checked before the UI starts (it is read after the first paint)."""
-    if path is None:
-        return None
-    from wizard.notes import NoteError
-    from wizard.notes.note_text import read_note_file
-
-    try:
-        return read_note_file(path)
-    except NoteError as error:
-        raise CliError(str(error)) from None
+    return None if path is None else read_note_or_exit(path)
 
 
 def _recorded_tree(session: Session) -> Path | None:

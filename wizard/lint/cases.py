@@ -6,11 +6,12 @@ the file's `tree` key. This keeps the trainee library and the tree from drifting
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from wizard.engine.engine import Engine
 from wizard.engine.headless import check_answers, walk
-from wizard.quiz.cases import load_case_file
+from wizard.quiz.cases import CaseFile, load_case_file
 from wizard.tree.loader import LoadedTree
 from wizard.tree.problems import Problem, TreeError, display_path
 
@@ -18,6 +19,19 @@ from wizard.tree.problems import Problem, TreeError, display_path
 def case_files_for(loaded: LoadedTree) -> list[Path]:
     folder = loaded.path.parent / "cases"
     return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def case_libraries_for(loaded: LoadedTree) -> Iterator[tuple[Path, CaseFile | TreeError]]:
+    """Each case file beside the tree: its library when it belongs to this tree, or why it
+    cannot be read (a library of another tree is left out)."""
+    for path in case_files_for(loaded):
+        try:
+            library = load_case_file(path)
+        except TreeError as error:
+            yield path, error
+            continue
+        if library.tree == loaded.tree.tree.id:
+            yield path, library
 
 
 def case_problems(loaded: LoadedTree, tabular) -> tuple[list[Problem], int]:  # noqa: ANN001
@@ -28,14 +42,10 @@ def case_problems(loaded: LoadedTree, tabular) -> tuple[list[Problem], int]:  # 
     # One engine for every case: restarting it keeps the transitions already wired and the
     # conditions already compiled, which building one per case would redo 58 times.
     engine = Engine(tree, tabular)
-    for path in case_files_for(loaded):
+    for path, library in case_libraries_for(loaded):
         shown = display_path(path)
-        try:
-            library = load_case_file(path)
-        except TreeError as error:
-            problems += error.problems
-            continue
-        if library.tree != tree.tree.id:
+        if isinstance(library, TreeError):
+            problems += library.problems
             continue
         for index, case in enumerate(library.case):
             checked += 1

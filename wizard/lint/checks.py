@@ -35,12 +35,12 @@ def path_findings(loaded: LoadedTree, tabular) -> tuple[Subtree, Coverage]:  # n
 
 
 def _describe_path(answers: tuple[tuple[str, object], ...]) -> str:
-    return ", ".join(f"{q}={_answer_text(a)}" for q, a in answers)
+    return ", ".join(f"{q}={answer_text(a)}" for q, a in answers)
 
 
-def _answer_text(answer: object) -> str:
+def answer_text(answer: object) -> str:
     """An answer as an answers file writes it: a set of options as a list."""
-    if isinstance(answer, tuple):
+    if isinstance(answer, (list, tuple)):
         return "[" + ", ".join(f'"{member}"' for member in answer) + "]"
     return str(answer)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wizard.lint.checks import answer_text
 from wizard.tree.models import same_answer
 from wizard.tree.problems import Problem, TreeError, display_path
 
@@ -25,9 +26,8 @@ def has_cues(loaded: LoadedTree) -> bool:
 
 def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
     """Warnings for vignettes the reader reads against their answers, and how many were read."""
-    from wizard.lint.cases import case_files_for
+    from wizard.lint.cases import case_libraries_for
     from wizard.notes import NotesUnavailable
-    from wizard.quiz.cases import load_case_file
 
     if not has_cues(loaded):
         return [], 0
@@ -36,14 +36,10 @@ def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
     tree = loaded.tree
     problems: list[Problem] = []
     read = 0
-    for path in case_files_for(loaded):
-        shown = display_path(path)
-        try:
-            library = load_case_file(path)
-        except TreeError:
+    for path, library in case_libraries_for(loaded):
+        if isinstance(library, TreeError):
             continue  # the case lint reports it
-        if library.tree != tree.tree.id:
-            continue
+        shown = display_path(path)
         for index, case in enumerate(library.case):
             try:
                 found = suggest(tree, case.vignette)
@@ -59,13 +55,10 @@ def note_problems(loaded: LoadedTree) -> tuple[list[Problem], int]:
                     Problem(
                         shown,
                         f"case[{index}] ({case.id}).vignette",
-                        f"the note reads {question} = {_shown(suggested)} from {words}, but the case answers {_shown(answer)}.",
+                        f"the note reads {question} = {answer_text(suggested)} from {words}, but the case answers {answer_text(answer)}.",
                         fix=f"reword the vignette to say what the case answers, or correct the cues of '{question}' in the tree.",
                         kind="warning",
                     )
                 )
     return problems, read
 
-
-def _shown(answer: object) -> str:
-    return "[" + ", ".join(answer) + "]" if isinstance(answer, (list, tuple)) else str(answer)

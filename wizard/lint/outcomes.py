@@ -139,7 +139,6 @@ class OutcomeWalker:
         """When each rule is decided (the last question it reads), how to build its code, what it can build."""
         tree = self.tree
         self._rule_last: list[int] = []
-        self._rule_reads: list[set[str]] = []
         self._rule_codes: list[set[str]] = []
         # Rules by the position after which they are decided; the rules that read nothing are
         # decided before the first question, at -1.
@@ -153,7 +152,6 @@ class OutcomeWalker:
             # Decided once every question it reads lies behind, and so every named condition it names.
             check = self.evaluator.compile_settled(rule.when, self._condition_values)
             self._rules_at.setdefault(last, []).append((i, check, compile_template(rule.code, tree)))
-            self._rule_reads.append(reads)
         # The rules decided at one position fire, or not, by the answers they test themselves
         # and the values of the named conditions they name: a path that brings the same ones
         # there gets the same codes, looked up rather than worked out.

@@ -85,11 +85,11 @@ def number_classes(tree: Tree, question: Question, index: MatcherIndex | None = 
     return sorted(cuts)
 
 
-def choices(tree: Tree, question: Question) -> list[Answer]:
+def choices(tree: Tree, question: Question, index: MatcherIndex | None = None) -> list[Answer]:
     """Every answer a question takes, a number standing for each of its outcome classes."""
     if question.many:
         return list(every_set(question))
-    return [*question.option_ids(), *number_classes(tree, question)]
+    return [*question.option_ids(), *number_classes(tree, question, index)]
 
 
 def every_set(question: Question) -> Iterator[tuple[str, ...]]:
@@ -153,7 +153,7 @@ def walk_paths(engine: Engine, limit: int = PATH_LIMIT) -> Iterator[Leaf]:
     engine.restart()
     tree = engine.tree
     index = MatcherIndex(tree)
-    options = {q.id: list(every_set(q)) if q.many else [*q.option_ids(), *number_classes(tree, q, index)] for q in tree.questions}
+    options = {q.id: choices(tree, q, index) for q in tree.questions}
     count = 0
     stack: list[Iterator[Answer]] = []
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from wizard.engine.coder import answer_label
 from wizard.quiz.cases import Case
 from wizard.quiz.grading import Grade
-from wizard.tree.models import Answer, Tree
+from wizard.tree.models import Answer, Tree, same_answer
 
 # "Several cases": a run short enough for one sitting; --count changes it.
 DEFAULT_COUNT = 5
@@ -123,7 +123,7 @@ def answer_differences(tree: Tree, case_answers: Mapping[str, Answer], walked: M
     differences = []
     for question in tree.questions:
         mine, theirs = walked.get(question.id), case_answers.get(question.id)
-        if mine == theirs or (isinstance(mine, tuple) and isinstance(theirs, tuple) and set(mine) == set(theirs)):
+        if same_answer(mine, theirs):
             continue  # a set of options is the same answer in any order
         differences.append(
             AnswerDifference(

@@ -40,8 +40,11 @@ Answer = Union[str, int, tuple[str, ...]]
 
 
 def same_answer(a: object, b: object) -> bool:
-    """Answers compare as values: a set answer may come as a list (a file, JSON) or a tuple."""
-    return (tuple(a) if isinstance(a, (list, tuple)) else a) == (tuple(b) if isinstance(b, (list, tuple)) else b)
+    """Answers compare as values: a set answer is the same in any order, as a list (a file,
+    JSON) or a tuple."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return set(a) == set(b)
+    return a == b
 
 
 def _rebuild(cls: type[Record], values: tuple) -> Record:

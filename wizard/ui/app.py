@@ -190,8 +190,7 @@ class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, Commo
             self.notify(notice[0].upper() + notice[1:], title="Sessions folder open to others", severity="warning", timeout=20)
 
     def on_unmount(self) -> None:
-        if self._relay is not None:
-            self._relay.close()
+        self.save_before_abandoning()
         self.close_note_reader()
 
     def save_before_abandoning(self) -> None:
@@ -358,6 +357,7 @@ class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, Commo
             if confirmed:
                 self.engine.restart()
                 self.marks.clear()
+                self.note_ticked.clear()  # the note's documented items are ticked again on the new result
                 self.last_dropped = ()
                 self._moved()
 

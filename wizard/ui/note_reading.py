@@ -60,19 +60,21 @@ class NoteReading:
             self.reason = reason
 
     def read_note_text(self, text: str) -> None:
+        from wizard.notes.service import NoteReaderProcess
+
         self.note_reading = True
-        self._read_note(text)
+        if self.note_reader is None:  # made here, not on the worker: the app's close always finds it
+            self.note_reader = NoteReaderProcess()
+        self._read_note(self.note_reader, text)
 
     @work(thread=True, exclusive=True, group="note", exit_on_error=False)
-    def _read_note(self, text: str) -> None:
+    def _read_note(self, reader: NoteReaderProcess, text: str) -> None:
         from wizard.notes import NoteError, NotesUnavailable
 
         try:
-            from wizard.notes.service import NoteReaderProcess, ReaderFailed
+            from wizard.notes.service import ReaderFailed
 
-            if self.note_reader is None:
-                self.note_reader = NoteReaderProcess()
-            found = self.note_reader.read(self.loaded.tree, text)
+            found = reader.read(self.loaded.tree, text)
         except (NoteError, NotesUnavailable, ReaderFailed) as error:
             self.post_message(self.NoteFailed(str(error)))
             return
