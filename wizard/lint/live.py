@@ -33,26 +33,22 @@ def live_features(
     rule_codes: Sequence[Collection[str]],
     clashable: Collection[str],
     slot_role: Mapping[str, str],
+    settled: Mapping[str, int],
 ) -> list[tuple[Feature, ...]]:
     """For each position, the features a prefix's signature holds there, sorted.
 
     `rule_last` is each rule's deciding position (its last question), `rule_codes` the codes it
-    can build, `clashable` the codes some other code of the tree clashes with.
+    can build, `clashable` the codes some other code of the tree clashes with, `settled` the
+    position where each named condition is settled (its last question's; -1 for none).
     """
     position_of = {q.id: i for i, q in enumerate(tree.questions)}
-    settled: dict[str, int] = {}  # named condition -> its last question's position
     inner: dict[str, dict[Feature, int]] = {}
     until: dict[Feature, int] = {}  # feature -> last position where something reads it
-
-    def settled_at(name: str) -> int:
-        if name not in settled:
-            settled[name] = max((position_of[q] for q in evaluator.reads(tree.conditions[name]) if q in position_of), default=-1)
-        return settled[name]
 
     def inside(name: str) -> dict[Feature, int]:
         """The features a named condition reads while it is not settled, each with how long."""
         if name not in inner:
-            inner[name] = features(tree.conditions[name], settled_at(name))
+            inner[name] = features(tree.conditions[name], settled[name])
         return inner[name]
 
     def features(condition: Condition | None, last: int) -> dict[Feature, int]:
@@ -95,7 +91,7 @@ def live_features(
     starts: dict[int, list[Feature]] = {}
     for feature, last in until.items():
         kind, name = feature
-        first = position_of[name] + 1 if kind == "answer" else settled_at(name) + 1
+        first = position_of[name] + 1 if kind == "answer" else settled[name] + 1
         if first <= last:
             starts.setdefault(first, []).append(feature)
     ends: dict[int, list[Feature]] = {}

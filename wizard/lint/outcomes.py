@@ -184,12 +184,12 @@ class OutcomeWalker:
         # Codes that rules of different slots can build, with the rules that can build each: the
         # result keeps such a code once, from its lowest-numbered rule, which decides its place.
         slots: dict[str, set[str]] = {}
-        builders: dict[str, list[int]] = {}
+        self._rules_building: dict[str, list[int]] = {}  # every code -> the rules that may build it
         for i, codes in enumerate(self._rule_codes):
             for code in codes:
                 slots.setdefault(code, set()).add(tree.rules[i].slot)
-                builders.setdefault(code, []).append(i)
-        self._builders = {code: tuple(rules) for code, rules in builders.items() if len(slots[code]) > 1}
+                self._rules_building.setdefault(code, []).append(i)
+        self._builders = {code: tuple(rules) for code, rules in self._rules_building.items() if len(slots[code]) > 1}
         self._external_rules = [i for i, rule in enumerate(tree.rules) if self._slot_role[rule.slot] == "external_cause"]
         self._last_builder = {code: max(self._rule_last[rule] for rule in rules) for code, rules in self._builders.items()}
         self._open_builder: dict[tuple[str, int], tuple | None] = {}  # (code, position) -> key of its earliest undecided builder
@@ -207,10 +207,6 @@ class OutcomeWalker:
         candidates = self._partners if self._partners is not None else {code: set(codes) for code in codes}
         self._clash_horizon: dict[str, int] = {}
         self._clashable: set[str] = set()  # codes with a clash partner among the tree's codes
-        builders: dict[str, list[int]] = {}
-        for i, built in enumerate(self._rule_codes):
-            for code in built:
-                builders.setdefault(code, []).append(i)
         # For each clashable code, the rules that may build a code it clashes with.
         self._clash_rules: dict[str, tuple[int, ...]] = {}
         for code in codes:
@@ -220,12 +216,11 @@ class OutcomeWalker:
                 if other in last_of_code and self._pair_clashes(code, other):
                     self._clashable.add(code)
                     horizon = max(horizon, last_of_code[other])
-                    rules.update(builders[other])
+                    rules.update(self._rules_building[other])
             self._clash_horizon[code] = horizon
             self._clash_rules[code] = tuple(sorted(rules, key=self._rule_last.__getitem__, reverse=True))
         self._requirements = [self._conjuncts(rule.when) for rule in self.tree.rules]
         self._settled_checks: dict[tuple[int, int], Callable] = {}
-        self._kept_conditions: list[Condition] = []
 
     def _conjuncts(self, condition: Condition) -> tuple[tuple[int, str, Matcher], ...]:
         """The tests of single answers that a condition cannot hold without, by the position of
@@ -249,7 +244,7 @@ class OutcomeWalker:
         and where on a path each named condition is settled (the last question it reads), so
         that the walk works out its value once there, from the values of the named conditions
         it names, not again at every position that reads it."""
-        live = live_features(self.tree, self.evaluator, self._rule_last, self._rule_codes, self._clashable, self._slot_role)
+        live = live_features(self.tree, self.evaluator, self._rule_last, self._rule_codes, self._clashable, self._slot_role, self._settled_at)
         self._signature_reads = [tuple(name for kind, name in features if kind == "answer") for features in live]
         self._signature_conditions = [tuple(name for kind, name in features if kind == "condition") for features in live]
 
@@ -474,8 +469,8 @@ class OutcomeWalker:
         if check is None:
             tests = [Condition(all=[], any=[], not_=None, is_=[], codes=[], matchers={name: matcher}) for at, name, matcher in self._requirements[rule] if at < position]
             part = Condition(all=tests, any=[], not_=None, is_=[], codes=[], matchers={})
-            self._kept_conditions.append(part)  # the evaluator keys compiled checks by id
-            check = self._settled_checks[key] = self.evaluator.compile(part)
+            # Tests of answers only, no named conditions: compiled here and kept in _settled_checks.
+            check = self._settled_checks[key] = self.evaluator.compile_settled(part, self._condition_values)
         return check
 
     def _may_move(self, pair: tuple[str, int], first: int, position: int) -> bool:

@@ -214,7 +214,8 @@ class QuizApp(CommonApp, App[int]):
         return self.key_sections(
             ("Case", QuizCaseScreen.BINDINGS),
             ("Codes box", CodeEntry.BINDINGS),
-            ("Walking the tree", [*QuestionScreen.BINDINGS, *QuizWalkScreen.BINDINGS]),
+            # The quiz never reads a note for the trainee: its help has no key to accept one.
+            ("Walking the tree", [*(b for b in QuestionScreen.BINDINGS if getattr(b, "action", None) != "accept_note"), *QuizWalkScreen.BINDINGS]),
             ("Feedback", QuizFeedbackScreen.BINDINGS),
             ("End of the run", QuizSummaryScreen.BINDINGS),
         )
