@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.notes import INSTALL_HINT, NotesUnavailable
 from wizard.record import record
-from wizard.tree.models import CUE_REGEX, NUMBER_CUES
+from wizard.tree.models import NUMBER_CUES, cue_pattern
 
 if TYPE_CHECKING:
     from wizard.tree.models import Tree
@@ -231,9 +231,9 @@ def _add_targets(nlp: Any, tree_targets: list[Target]) -> None:
     """Phrases to medspaCy's target matcher; patterns to the pattern component (see PATTERN_CUES)."""
     from medspacy.target_matcher import TargetRule
 
-    phrases = [TargetRule(t.cue, str(index)) for index, t in enumerate(tree_targets) if not t.cue.startswith(CUE_REGEX)]
+    phrases = [TargetRule(t.cue, str(index)) for index, t in enumerate(tree_targets) if cue_pattern(t.cue) is None]
     nlp.get_pipe("medspacy_target_matcher").add(phrases)
-    patterns = [(str(index), re.compile(t.cue[len(CUE_REGEX) :], re.IGNORECASE)) for index, t in enumerate(tree_targets) if t.cue.startswith(CUE_REGEX)]
+    patterns = [(str(index), re.compile(pattern, re.IGNORECASE)) for index, t in enumerate(tree_targets) if (pattern := cue_pattern(t.cue)) is not None]
     nlp.get_pipe(PATTERN_CUES).patterns = patterns
 
 
@@ -295,7 +295,7 @@ def line_pieces(text: str, size: int | None = None) -> Iterator[tuple[int, str]]
 def _mention(span: Any, target: Target, offset: int, quote: str) -> Mention:
     number = None
     if target.kind == NUMBER:
-        found = re.search(target.cue[len(CUE_REGEX) :], span.text, re.IGNORECASE)
+        found = re.search(cue_pattern(target.cue) or "", span.text, re.IGNORECASE)
         number = int(found.group(1)) if found and found.group(1) and found.group(1).isdigit() else None
     sentence = " ".join(span.sent.text.split())
     if len(sentence) > SENTENCE_SHOWN:

@@ -105,6 +105,11 @@ class Citation(Record):
 
 # A cue that is a regular expression rather than a phrase starts with this.
 CUE_REGEX = "re:"
+
+
+def cue_pattern(cue: str) -> str | None:
+    """The regular expression of a `re:` cue; None for a phrase."""
+    return cue[len(CUE_REGEX) :] if cue.startswith(CUE_REGEX) else None
 # In a question's `read`: a negated, possible or historical mention counts as affirmed.
 KEEP = "keep"
 # In a number question's `cues`: the patterns whose first group is the number.

@@ -57,8 +57,8 @@ def _check_cue(value: str) -> str:
     text = value.strip()
     if not text:
         raise ValueError("a cue is a phrase or re:pattern, not an empty string")
-    if text.startswith(CUE_REGEX):
-        pattern = text[len(CUE_REGEX) :]
+    pattern = models.cue_pattern(text)
+    if pattern is not None:
         try:
             compiled = re.compile(pattern, re.IGNORECASE)
         except re.error as error:
@@ -77,7 +77,6 @@ Cue = str
 
 def _check_cues(cues: list[str]) -> list[str]:
     return [_check_cue(cue) for cue in cues]
-CUE_REGEX = models.CUE_REGEX
 
 
 class Option(Strict):
@@ -181,7 +180,8 @@ class Question(Strict):
             _check_cues(cues)
             if key == models.NUMBER_CUES and self.number is not None:
                 for cue in cues:
-                    if not cue.startswith(CUE_REGEX) or re.compile(cue[len(CUE_REGEX) :]).groups < 1:
+                    pattern = models.cue_pattern(cue)
+                    if pattern is None or re.compile(pattern, re.IGNORECASE).groups < 1:
                         raise ValueError(f"cues.number {cue!r} must be a pattern (re:...) whose first group ( ) holds the number")
             elif key not in ids:
                 allowed = ids + ([models.NUMBER_CUES] if self.number is not None else [])
