@@ -79,7 +79,7 @@ def note_origins(found):  # noqa: ANN001, ANN201 - a Prefill in, origins by ques
     this is a headless run), with the words it came from."""
     from wizard.engine.result import FROM_NOTE, Origin
 
-    return {question: Origin(FROM_NOTE, found.evidence_for(question)[0].quote) for question in found.answers}
+    return {question: Origin(FROM_NOTE, found.first_quote(question)) for question in found.answers}
 
 
 def save_run(args: argparse.Namespace, loaded: LoadedTree, engine: Engine) -> tuple[Transcript, str | None]:

@@ -74,6 +74,10 @@ class Prefill:
     def evidence_for(self, question_id: str) -> list[Evidence]:
         return [e for e in self.evidence if e.question == question_id]
 
+    def first_quote(self, question_id: str) -> str:
+        """The first words behind a suggested answer, as an answer's origin keeps them ("" for none)."""
+        return next((e.quote for e in self.evidence if e.question == question_id), "")
+
     def conflict_for(self, question_id: str) -> Conflict | None:
         return next((c for c in self.conflicts if c.question == question_id), None)
 

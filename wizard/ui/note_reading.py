@@ -118,8 +118,7 @@ class NoteReading:
         """Entered, or from the note and confirmed when it is the note's suggestion."""
         found = self.suggestions
         if found is not None and question_id in found.answers and same_answer(found.answers[question_id], value):
-            evidence = found.evidence_for(question_id)
-            return Origin(NOTE_CONFIRMED, evidence[0].quote if evidence else "")
+            return Origin(NOTE_CONFIRMED, found.first_quote(question_id))
         return Origin(ENTERED)
 
     def accept_note(self) -> int:
