@@ -5,6 +5,7 @@ These are plain frozen values: exports, sessions and the UI all read the same Re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from wizard.record import Factory, as_dict, record
@@ -128,3 +129,8 @@ class Origin:
             return ""
         how = "from the note, confirmed" if self.kind == NOTE_CONFIRMED else "from the note, not confirmed"
         return f'({how}: "{self.quote}")' if self.quote else f"({how})"
+
+
+def origin_in(origins: Mapping[str, Origin], question_id: str) -> Origin:
+    """A question's origin among those kept; an answer not among them was entered."""
+    return origins.get(question_id) or Origin(ENTERED)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
-from wizard.engine.result import ENTERED, FROM_NOTE, NOTE_CONFIRMED, Origin, Result
+from wizard.engine.result import ENTERED, FROM_NOTE, NOTE_CONFIRMED, Origin, Result, origin_in
 from wizard.record import Factory, record
 from wizard.tree.models import Answer
 
@@ -51,7 +51,7 @@ class Transcript:
     origins: dict[str, Origin] = Factory(dict)  # by question id; an answer not here was entered
 
     def origin_of(self, question_id: str) -> Origin:
-        return self.origins.get(question_id) or Origin(ENTERED)
+        return origin_in(self.origins, question_id)
 
     @property
     def open_items(self) -> list[str]:

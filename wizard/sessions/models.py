@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
-from wizard.engine.result import Because, ChecklistItem, CodeLine, Result, StopInfo, Warning
+from wizard.engine.result import Because, ChecklistItem, CodeLine, Origin, Result, StopInfo, Warning
 from wizard.sessions.ids import LABEL_MAX, SCHEMA_VERSION, SESSION_ID, clean_label
 
 # An option id, a whole number, or the option ids chosen for a question with several answers
@@ -46,8 +46,11 @@ class AnswerRecord(Record):
     answer: AnswerValue
     label: str
     at: AwareDatetime
-    origin: Literal["entered", "note", "note_confirmed"] = "entered"
+    origin: Literal["entered", "note", "note_confirmed"] = "entered"  # wizard.engine.result's ENTERED, FROM_NOTE, NOTE_CONFIRMED
     quote: str | None = None
+
+    def origin_value(self) -> Origin:
+        return Origin(self.origin, self.quote or "")
 
 
 class Flag(Record):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from wizard.engine.engine import Engine, Step
-from wizard.engine.result import ENTERED, NOTE_CONFIRMED, Origin
+from wizard.engine.result import NOTE_CONFIRMED, Origin, origin_in
 from wizard.sessions.errors import SessionError, SessionLocked
 from wizard.sessions.ids import now
 from wizard.sessions.models import AnswerRecord, ResultRecord, Session
@@ -39,7 +39,7 @@ def apply_engine(session: Session, engine: Engine, when: datetime) -> None:
 def _records(steps: Iterable[Step], known: dict[tuple[str, object], AnswerRecord], when: datetime, origins: Mapping[str, Origin]) -> list[AnswerRecord]:
     records = []
     for step in steps:
-        origin = origins.get(step.question) or Origin(ENTERED)
+        origin = origin_in(origins, step.question)
         # The note's words are kept only behind an answer the person confirmed (SECURITY.md).
         quote = origin.quote or None if origin.kind == NOTE_CONFIRMED else None
         record = known.get((step.question, step.answer))

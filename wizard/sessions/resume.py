@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from wizard.engine.coder import Describer
 from wizard.engine.engine import AnswerError, Engine, check_answer
-from wizard.engine.result import ENTERED, Origin
+from wizard.engine.result import ENTERED
 from wizard.sessions.errors import SessionError
 from wizard.sessions.ids import now
 from wizard.sessions.models import AnswerRecord, Flag, FlagReason, Session
@@ -51,7 +51,7 @@ def resume_engine(session: Session, loaded: LoadedTree, describer: Describer | N
             continue
         records[record.question] = record
         if record.origin != ENTERED:  # resumed answers keep how they were given
-            engine.origins[record.question] = Origin(record.origin, record.quote or "")
+            engine.origins[record.question] = record.origin_value()
     for step in engine.replay(wanted):
         record = records[step.question]
         if engine.current is not None and engine.current.id == step.question:

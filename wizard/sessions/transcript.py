@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wizard.engine.engine import Step
-from wizard.engine.result import ENTERED, Origin
+from wizard.engine.result import ENTERED
 from wizard.record import replace
 from wizard.export.transcript import FlaggedStep, Transcript, TreeRef
 from wizard.sessions.models import Session
@@ -28,5 +28,5 @@ def session_transcript(session: Session) -> Transcript:
         updated=session.updated,
         answered_at=tuple(a.at for a in session.answers),
         flagged=tuple(FlaggedStep(f.question, f.prompt, f.answer, f.label, f.message) for f in session.flagged),
-        origins={a.question: Origin(a.origin, a.quote or "") for a in session.answers if a.origin != ENTERED},
+        origins={a.question: a.origin_value() for a in session.answers if a.origin != ENTERED},
     )
