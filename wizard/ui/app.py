@@ -312,14 +312,8 @@ class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, Commo
 
     # -- moves: every change of the answers goes through here (answer, step_back: EngineMoves)
 
-    def answer(self, value: Answer) -> None:
-        """EngineMoves.answer, the answer marked as entered or as the note's, confirmed."""
-        question = self.engine.current
-        if question is not None:
-            self._mark_origin(question.id, value)
-        super().answer(value)
-
-    def _mark_origin(self, question_id: str, value: Answer) -> None:
+    def _answered(self, question_id: str, value: Answer) -> None:
+        """EngineMoves' hook: the answer marked as entered or as the note's, confirmed."""
         origin = self.origin_of_answer(question_id, value)
         if origin.kind == ENTERED:
             self.engine.origins.pop(question_id, None)
@@ -328,7 +322,6 @@ class WizardApp(EncounterActions, OutputActions, NoteReading, EngineMoves, Commo
 
     def change(self, question_id: str, value: Answer) -> list[Step]:
         """EngineMoves.change, and a notice naming the answers it dropped."""
-        self._mark_origin(question_id, value)
         dropped = super().change(question_id, value)
         if dropped:
             names = "; ".join(f"{s.prompt} {s.label}" for s in dropped)

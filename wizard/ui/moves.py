@@ -22,16 +22,24 @@ class EngineMoves:
 
     def answer(self, value: Answer) -> None:
         """Answer the current question (raises AnswerError, which the screen shows)."""
+        question = self.engine.current
         self.engine.answer(value)
+        if question is not None:
+            self._answered(question.id, value)
         self.last_dropped = ()
         self._moved()
 
     def change(self, question_id: str, value: Answer) -> list[Step]:
         """Change an earlier answer; later answers that still apply are kept, the rest returned."""
         dropped = self.engine.change(question_id, value)
+        self._answered(question_id, value)
         self.last_dropped = tuple(dropped)
         self._moved()
         return dropped
+
+    def _answered(self, question_id: str, value: Answer) -> None:
+        """After the engine has taken an answer, before it is saved: a host notes where it came
+        from (the wizard: entered, or the note's suggestion confirmed)."""
 
     def step_back(self) -> bool:
         """Undo the last answer; False on the first question, where there is none to undo."""
